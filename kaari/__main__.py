@@ -1,0 +1,3 @@
+from kaari.cli import main
+
+main()

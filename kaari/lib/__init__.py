@@ -1,0 +1,1 @@
+"""Domain-free helpers. Nothing here knows about FHIR, clients or Django apps."""
