@@ -25,6 +25,8 @@ if KAARI_ENV == "production":
         raise ImproperlyConfigured("KAARI_SECRET_KEY is shorter than 32 characters")
 
 ALLOWED_HOSTS = config.allowed_hosts()
+if KAARI_ENV == "test":
+    ALLOWED_HOSTS.append("testserver")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -147,5 +149,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"kaari": {"level": "INFO"}},
+    "loggers": {"kaari": {"level": "INFO"}, "django.request": {"level": "ERROR"}},
 }
