@@ -49,6 +49,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# The FHIR API uses bearer tokens, not sessions or CSRF cookies; kaari.wsgi gives it this shorter stack.
+KAARI_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
 ROOT_URLCONF = "kaari.urls"
 WSGI_APPLICATION = "kaari.wsgi.application"
 APPEND_SLASH = False
@@ -81,7 +87,8 @@ if _db.is_postgres:
             "HOST": _db.host,
             "PORT": _db.port,
             "CONN_MAX_AGE": None,
-            "CONN_HEALTH_CHECKS": True,
+            # A health check costs a round trip per request; a dead connection fails one request and is replaced.
+            "CONN_HEALTH_CHECKS": False,
             "OPTIONS": _options,
         }
     }
