@@ -54,9 +54,9 @@ def main() -> None:
     options = parser.parse_args()
     env = kaari_env(database_fresh(options.database))
     for step in (["migrate", "-v0"], ["load", "--quiet", str(SYNTHEA)]):
-        result = kaari(step, env)
-        if result.returncode != 0:
-            raise SystemExit(result.stderr)
+        done = kaari(step, env)
+        if done.returncode != 0:
+            raise SystemExit(done.stderr)
     token = env.get("KAARI_BENCH_TOKEN")
     print(f"read-by-id, wrk 8 connections, {options.seconds} s, {WORKERS} workers each")
     for name, command in server_commands(free_port()).items():
