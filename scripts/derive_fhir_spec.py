@@ -88,13 +88,19 @@ def structure_elements(sd: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def primitive_definition(sd: dict[str, Any]) -> dict[str, Any]:
     regex = None
+    extensible = True
     for element in sd["snapshot"]["element"]:
         if element["path"].endswith(".value"):
             for type_ in element.get("type", []):
                 for ext in type_.get("extension", []):
                     if ext.get("url") == REGEX_EXT:
                         regex = ext["valueString"]
-    return {"json": PRIMITIVE_JSON.get(sd["id"], "string"), "regex": regex}
+        if element["path"].endswith(".extension") and element.get("max") == "0":
+            extensible = False  # xhtml: Narrative.div carries no extensions
+    definition: dict[str, Any] = {"json": PRIMITIVE_JSON.get(sd["id"], "string"), "regex": regex}
+    if not extensible:
+        definition["extensible"] = False
+    return definition
 
 
 def derive_types(package: Path) -> dict[str, Any]:

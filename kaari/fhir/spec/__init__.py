@@ -63,6 +63,7 @@ class TypeDefinition:
     json_kind: str = ""  # for primitives: "string", "boolean", "integer" or "number"
     regex: str | None = None
     constrains: str | None = None  # for a core constraint such as SimpleQuantity: the type it narrows
+    extensible: bool = True  # for primitives: whether `_x` may carry extensions (not xhtml)
 
 
 def _element(path: str, raw: dict[str, Any]) -> ElementDefinition:
@@ -86,7 +87,13 @@ def type_definitions() -> dict[str, TypeDefinition]:
     raw = _load("types.json")
     result: dict[str, TypeDefinition] = {}
     for name, prim in raw["primitives"].items():
-        result[name] = TypeDefinition(name=name, kind="primitive", json_kind=prim["json"], regex=prim["regex"])
+        result[name] = TypeDefinition(
+            name=name,
+            kind="primitive",
+            json_kind=prim["json"],
+            regex=prim["regex"],
+            extensible=prim.get("extensible", True),
+        )
     for name, definition in raw["complex"].items():
         elements = {p: _element(p, e) for p, e in definition["elements"].items()}
         result[name] = TypeDefinition(

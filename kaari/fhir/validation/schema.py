@@ -136,10 +136,11 @@ class Compiler:
                 if element.binding is not None and code == "code":
                     codes = value_set_codes(element.binding)
                     field.codes = None if codes is None else frozenset(c for _, c in codes)
-                extension = Field("_" + name, element, PRIMITIVE_EXTENSION, code)
-                extension.node = self.type_node("Element")
-                node.fields[extension.name] = extension
-                names.append(extension.name)
+                if target.extensible:
+                    extension = Field("_" + name, element, PRIMITIVE_EXTENSION, code)
+                    extension.node = self.type_node("Element")
+                    node.fields[extension.name] = extension
+                    names.append(extension.name)
             elif code == "Resource":
                 field = Field(name, element, RESOURCE, code)
             else:

@@ -47,3 +47,10 @@ def test_the_reason_names_the_xml_error():
 def test_a_narrative_needs_its_status_and_div():
     assert problems(patient_build(text={"div": f"<div {XHTML}>Aino</div>"})) == [("required", "Patient.text.status")]
     assert problems(patient_build(text={"status": "generated"})) == [("required", "Patient.text.div")]
+
+
+def test_a_narrative_div_carries_no_extensions():
+    # The xhtml type's definition sets xhtml.extension to 0..0.
+    resource = narrative(f"<div {XHTML}>Aino</div>")
+    resource["text"]["_div"] = {"extension": [{"url": "http://example.org/x", "valueString": "y"}]}
+    assert problems(resource) == [("structure", "Patient.text._div")]
