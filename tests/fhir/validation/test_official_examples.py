@@ -3,13 +3,10 @@
 Each rejection below was checked against the R4 definitions; the examples themselves break these rules.
 """
 
-from pathlib import Path
-
 import pytest
 
 from scripts.examples_check import example_files, examples_validate
-
-PACKAGE = Path(__file__).resolve().parents[3] / "cache" / "hl7.fhir.r4.examples" / "package"
+from tests.fhir.examples import PACKAGE
 
 pytestmark = pytest.mark.skipif(
     not (PACKAGE / "package.json").exists(),
