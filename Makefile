@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy kaari tests scripts
+	$(BIN)/mypy kaari tests scripts benchmarks
 
 pytest: $(STAMP)
 	KAARI_ENV=test $(BIN)/pytest $(PYTEST_ARGS)

@@ -25,6 +25,8 @@ if KAARI_ENV == "production":
         raise ImproperlyConfigured("KAARI_SECRET_KEY is shorter than 32 characters")
 
 ALLOWED_HOSTS = config.allowed_hosts()
+if KAARI_ENV == "test":
+    ALLOWED_HOSTS.append("testserver")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -45,6 +47,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# The FHIR API uses bearer tokens, not sessions or CSRF cookies; kaari.wsgi gives it this shorter stack.
+KAARI_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
 ]
 
 ROOT_URLCONF = "kaari.urls"
@@ -79,7 +87,8 @@ if _db.is_postgres:
             "HOST": _db.host,
             "PORT": _db.port,
             "CONN_MAX_AGE": None,
-            "CONN_HEALTH_CHECKS": True,
+            # A health check costs a round trip per request; a dead connection fails one request and is replaced.
+            "CONN_HEALTH_CHECKS": False,
             "OPTIONS": _options,
         }
     }
@@ -147,5 +156,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"kaari": {"level": "INFO"}},
+    "loggers": {"kaari": {"level": "INFO"}, "django.request": {"level": "ERROR"}},
 }

@@ -1,0 +1,46 @@
+"""The CapabilityStatement, generated from what the store and the route table really implement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import kaari
+from kaari.fhir import spec
+from kaari.fhir.store.api import BEHAVIOURAL_TYPES
+
+TYPE_INTERACTIONS = ("read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create")
+
+
+def capability_statement(*, base_url: str) -> dict[str, Any]:
+    resources = [
+        {
+            "type": resource_type,
+            "interaction": [{"code": code} for code in TYPE_INTERACTIONS],
+            "versioning": "versioned-update",
+            "readHistory": True,
+            "updateCreate": True,
+            "conditionalCreate": False,
+            "conditionalUpdate": False,
+            "conditionalDelete": "not-supported",
+        }
+        for resource_type in sorted(spec.resource_types() - BEHAVIOURAL_TYPES)
+    ]
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": "2026-11-28",
+        "publisher": "Kaari",
+        "kind": "instance",
+        "software": {"name": "Kaari", "version": kaari.__version__},
+        "implementation": {"description": "Kaari FHIR R4 server", "url": base_url},
+        "fhirVersion": spec.FHIR_VERSION,
+        "format": ["application/fhir+json", "application/json"],
+        "patchFormat": ["application/json-patch+json", "application/merge-patch+json"],
+        "rest": [
+            {
+                "mode": "server",
+                "resource": resources,
+                "interaction": [{"code": "transaction"}, {"code": "batch"}, {"code": "history-system"}],
+            }
+        ],
+    }

@@ -1,0 +1,71 @@
+"""The FHIR REST route table: one line per interaction. `{type}` must name a known resource type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+
+from kaari.fhir import spec
+from kaari.fhir.rest import handlers
+from kaari.fhir.rest.context import RequestContext
+
+Handler = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: tuple[str, ...]
+    handler: Handler
+    interaction: str
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", ("metadata",), handlers.capabilities, "capabilities"),
+    Route("POST", (), handlers.bundle, "batch/transaction"),
+    Route("GET", ("_history",), handlers.history_system, "history-system"),
+    Route("POST", ("{type}",), handlers.create, "create"),
+    Route("GET", ("{type}", "_history"), handlers.history_type, "history-type"),
+    Route("GET", ("{type}", "{id}"), handlers.read, "read"),
+    Route("PUT", ("{type}", "{id}"), handlers.update, "update"),
+    Route("PATCH", ("{type}", "{id}"), handlers.patch, "patch"),
+    Route("DELETE", ("{type}", "{id}"), handlers.delete, "delete"),
+    Route("GET", ("{type}", "{id}", "_history"), handlers.history_instance, "history-instance"),
+    Route("GET", ("{type}", "{id}", "_history", "{vid}"), handlers.vread, "vread"),
+)
+
+
+def route_match(method: str, segments: list[str]) -> tuple[Route | None, dict[str, str], bool]:
+    """The route for this request, its path parameters, and whether the path exists for another method."""
+    path_known = False
+    for route in ROUTES:
+        params = _pattern_match(route.pattern, segments)
+        if params is None:
+            continue
+        if route.method == method or (method == "HEAD" and route.method == "GET"):
+            return route, params, True
+        path_known = True
+    return None, {}, path_known
+
+
+def _pattern_match(pattern: tuple[str, ...], segments: list[str]) -> dict[str, str] | None:
+    if len(pattern) != len(segments):
+        return None
+    params: dict[str, str] = {}
+    for part, segment in zip(pattern, segments, strict=True):
+        if part == "{type}":
+            if segment not in spec.resource_types():
+                return None
+            params["type"] = segment
+        elif part.startswith("{"):
+            if segment.startswith("_") or segment.startswith("$"):
+                return None
+            params[part[1:-1]] = segment
+        elif part != segment:
+            return None
+    return params
+
+
+__all__ = ["ROUTES", "RequestContext", "Route", "route_match"]

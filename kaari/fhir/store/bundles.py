@@ -1,0 +1,400 @@
+"""Batch and transaction Bundles (https://hl7.org/fhir/R4/http.html#transaction).
+
+A transaction is all or nothing: entries are processed in the order the specification prescribes (DELETE,
+POST, PUT/PATCH, then GET/HEAD), `urn:uuid:` fullUrls become the new ids wherever they are referenced, and every
+write lands through one batched plan. A batch processes each entry on its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from django.db import transaction
+
+from kaari.fhir.outcome import outcome_from_error, outcome_information
+from kaari.fhir.store.api import logical_id_check, new_id, resource_type_check, resource_validate
+from kaari.fhir.store.errors import (
+    InvalidRequest,
+    InvalidResource,
+    Issue,
+    ResourceGone,
+    ResourceNotFound,
+    StoreError,
+    UnprocessableResource,
+)
+from kaari.fhir.store.records import StoredResource
+from kaari.fhir.store.repository import WritePlan, current_get_many
+from kaari.lib.jsonpatch import PatchError, json_patch_apply
+from kaari.lib.jsonutil import JsonError, json_loads
+
+if TYPE_CHECKING:
+    from kaari.fhir.outcome import outcome_from_error, outcome_information
+from kaari.fhir.store.api import Store
+
+METHOD_ORDER = {"DELETE": 0, "POST": 1, "PUT": 2, "PATCH": 2, "GET": 3, "HEAD": 3}
+STATUS_TEXT = {200: "200 OK", 201: "201 Created", 204: "204 No Content", 304: "304 Not Modified"}
+
+
+@dataclass
+class EntryRequest:
+    """One Bundle entry's request, parsed."""
+
+    index: int
+    method: str
+    url: str
+    resource_type: str
+    logical_id: str | None = None
+    version_id: str | None = None
+    query: list[tuple[str, str]] = field(default_factory=list)
+    full_url: str | None = None
+    resource: dict[str, Any] | None = None
+    if_match: int | None = None
+    if_none_exist: str | None = None
+
+
+@dataclass
+class EntryResult:
+    status: int
+    stored: StoredResource | None = None
+    outcome: dict[str, Any] | None = None
+    resource: dict[str, Any] | None = None
+
+
+def entry_error(index: int, exc: StoreError) -> StoreError:
+    """The same error, its message and issue locations naming the entry."""
+    prefix = f"Bundle.entry[{index}]"
+    issues = [
+        Issue(
+            code=issue.code,
+            diagnostics=f"entry {index}: {issue.diagnostics}",
+            expression=f"{prefix}.resource.{issue.expression.split('.', 1)[-1]}"
+            if issue.expression and "." in issue.expression
+            else (f"{prefix}.resource" if issue.expression else prefix),
+            severity=issue.severity,
+        )
+        for issue in exc.issues
+    ]
+    error = type(exc)(f"Bundle entry {index}: {exc.message}", issues=issues)
+    return error
+
+
+def if_match_parse(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', value)
+    if not match:
+        raise InvalidRequest(f"If-Match '{value}' is not a version ETag such as W/\"3\"")
+    return int(match.group(1))
+
+
+def request_parse(index: int, entry: Any) -> EntryRequest:
+    if not isinstance(entry, dict):
+        raise InvalidRequest(f"Bundle entry {index} is not an object")
+    request = entry.get("request")
+    if not isinstance(request, dict):
+        raise InvalidRequest(f"Bundle entry {index} has no request")
+    method = str(request.get("method", "")).upper()
+    if method not in METHOD_ORDER:
+        raise InvalidRequest(f"Bundle entry {index} has an unknown method '{request.get('method')}'")
+    url = str(request.get("url", ""))
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    segments = path.split("/") if path else []
+    if not segments:
+        raise InvalidRequest(f"Bundle entry {index} has no request.url")
+    resource_type = segments[0]
+    resource_type_check(resource_type)
+    parsed = EntryRequest(
+        index=index,
+        method=method,
+        url=url,
+        resource_type=resource_type,
+        query=parse_qsl(parts.query, keep_blank_values=True),
+        full_url=entry.get("fullUrl"),
+        resource=entry.get("resource"),
+        if_match=if_match_parse(request.get("ifMatch")),
+        if_none_exist=request.get("ifNoneExist"),
+    )
+    if len(segments) >= 2:
+        parsed.logical_id = segments[1]
+        logical_id_check(segments[1])
+    if len(segments) == 4 and segments[2] == "_history":
+        parsed.version_id = segments[3]
+    elif len(segments) > 2:
+        raise InvalidRequest(f"Bundle entry {index}: request.url '{url}' is not supported here")
+    if method in ("POST", "PUT") and not isinstance(parsed.resource, dict):
+        raise InvalidRequest(f"Bundle entry {index}: a {method} needs a resource")
+    if method == "POST" and parsed.logical_id is not None:
+        raise InvalidRequest(f"Bundle entry {index}: POST goes to the type, not to an id")
+    if method in ("PUT", "PATCH", "DELETE") and parsed.logical_id is None and not parsed.query:
+        raise InvalidRequest(f"Bundle entry {index}: {method} needs an id or search criteria")
+    if parsed.query and method in ("PUT", "PATCH", "DELETE", "POST"):
+        raise UnprocessableResource(f"Bundle entry {index}: conditional {method} is not supported yet")
+    if parsed.if_none_exist:
+        raise UnprocessableResource(f"Bundle entry {index}: ifNoneExist is not supported yet")
+    return parsed
+
+
+def bundle_entries(bundle: Any, expected_type: str) -> list[Any]:
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        raise InvalidRequest("The body is not a Bundle")
+    if bundle.get("type") != expected_type:
+        raise InvalidRequest(f"Bundle.type is '{bundle.get('type')}', expected '{expected_type}'")
+    entries = bundle.get("entry", [])
+    if not isinstance(entries, list):
+        raise InvalidRequest("Bundle.entry is not a list")
+    return entries
+
+
+def references_rewrite(value: Any, mapping: dict[str, str]) -> Any:
+    """Replace every string equal to a mapped fullUrl, and links to it inside narrative XHTML."""
+    if isinstance(value, dict):
+        return {key: _rewrite_member(key, item, mapping) for key, item in value.items()}
+    if isinstance(value, list):
+        return [references_rewrite(item, mapping) for item in value]
+    if isinstance(value, str):
+        return mapping.get(value, value)
+    return value
+
+
+def _rewrite_member(key: str, value: Any, mapping: dict[str, str]) -> Any:
+    if key == "div" and isinstance(value, str):
+        for old, new in mapping.items():
+            if old in value:
+                value = value.replace(f'"{old}"', f'"{new}"')
+        return value
+    return references_rewrite(value, mapping)
+
+
+def _resource_body(result: EntryResult) -> dict[str, Any] | None:
+    if result.resource is not None:
+        return result.resource
+    if result.stored is not None and not result.stored.deleted:
+        return result.stored.resource
+    return None
+
+
+def response_bundle(
+    kind: str, requests: list[EntryRequest | None], results: list[EntryResult], *, base_url: str, prefer: str
+) -> dict[str, Any]:
+    entries = []
+    for result in results:
+        response: dict[str, Any] = {"status": STATUS_TEXT.get(result.status, str(result.status))}
+        entry: dict[str, Any] = {}
+        stored = result.stored
+        if stored is not None:
+            if result.status == 201:
+                response["location"] = f"{stored.resource_type}/{stored.id}/_history/{stored.version_id}"
+            response["etag"] = stored.etag
+            response["lastModified"] = stored.last_modified
+            if not stored.deleted:
+                entry["fullUrl"] = f"{base_url}/{stored.resource_type}/{stored.id}"
+        if result.outcome is not None:
+            response["outcome"] = result.outcome
+        body = _resource_body(result)
+        wants_body = prefer == "representation" or (result.resource is not None)
+        if body is not None and wants_body:
+            entry["resource"] = body
+        elif prefer == "OperationOutcome" and result.outcome is None and 200 <= result.status < 300:
+            response["outcome"] = outcome_information(f"{result.status} for this entry")
+        entry["response"] = response
+        entries.append(entry)
+    return {"resourceType": "Bundle", "type": f"{kind}-response", "entry": entries}
+
+
+class TransactionProcessor:
+    """Process one transaction Bundle atomically through the store's write pipeline."""
+
+    def __init__(self, store: Store, *, read_entry: Callable[[EntryRequest], EntryResult]) -> None:
+        self.store = store
+        self.read_entry = read_entry
+
+    def process(self, bundle: Any) -> tuple[list[EntryRequest | None], list[EntryResult]]:
+        entries = bundle_entries(bundle, "transaction")
+        requests: list[EntryRequest] = []
+        for index, entry in enumerate(entries):
+            try:
+                requests.append(request_parse(index, entry))
+            except StoreError as exc:
+                raise entry_error(index, exc) from exc
+        self._duplicates_check(requests)
+        mapping = self._ids_assign(requests)
+        for request in requests:
+            if request.resource is not None and mapping:
+                request.resource = references_rewrite(request.resource, mapping)
+            if request.method in ("POST", "PUT"):
+                try:
+                    expected = request.resource_type
+                    request.resource = resource_validate(request.resource, expected_type=expected)
+                except StoreError as exc:
+                    raise entry_error(request.index, exc) from exc
+        results: dict[int, EntryResult] = {}
+        with transaction.atomic():
+            plans: list[tuple[EntryRequest, WritePlan, int]] = []
+            ordered = sorted(requests, key=lambda r: (METHOD_ORDER[r.method], r.index))
+            writes = [r for r in ordered if r.method not in ("GET", "HEAD")]
+            currents = current_get_many(
+                [(r.resource_type, r.logical_id) for r in writes if r.logical_id is not None], for_update=True
+            )
+            for request in writes:
+                try:
+                    planned = self._plan(request, currents.get((request.resource_type, request.logical_id or "")))
+                except StoreError as exc:
+                    raise entry_error(request.index, exc) from exc
+                if planned is None:
+                    results[request.index] = EntryResult(status=204)
+                else:
+                    plans.append((request, planned[0], planned[1]))
+            self.store.plans_apply([plan for _, plan, _ in plans])
+            for request, plan, status in plans:
+                results[request.index] = EntryResult(status=status, stored=plan.stored())
+            for request in ordered:
+                if request.method in ("GET", "HEAD"):
+                    try:
+                        results[request.index] = self.read_entry(request)
+                    except StoreError as exc:
+                        raise entry_error(request.index, exc) from exc
+        stored = [r.stored for r in results.values() if r.stored is not None]
+        self.store.gate.record(action="transaction", resources=stored)
+        return list(requests), [results[r.index] for r in requests]
+
+    @staticmethod
+    def _duplicates_check(requests: list[EntryRequest]) -> None:
+        seen: set[tuple[str, str]] = set()
+        for request in requests:
+            if request.logical_id is None or request.method in ("GET", "HEAD"):
+                continue
+            key = (request.resource_type, request.logical_id)
+            if key in seen:
+                raise InvalidRequest(f"{key[0]}/{key[1]} appears more than once in the transaction")
+            seen.add(key)
+
+    @staticmethod
+    def _ids_assign(requests: list[EntryRequest]) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for request in requests:
+            if request.method == "POST":
+                request.logical_id = new_id()
+            if request.method in ("POST", "PUT") and request.full_url and request.logical_id:
+                target = f"{request.resource_type}/{request.logical_id}"
+                if request.full_url != target:
+                    if request.full_url in mapping:
+                        raise InvalidRequest(f"fullUrl {request.full_url} appears more than once")
+                    mapping[request.full_url] = target
+        return mapping
+
+    def _plan(self, request: EntryRequest, current: StoredResource | None) -> tuple[WritePlan, int] | None:
+        store = self.store
+        assert request.logical_id is not None
+        if request.method == "DELETE":
+            if current is None or current.deleted:
+                return None
+            store.version_check(current, request.if_match)
+            return store.deletion_plan(current), 204
+        if request.method == "POST":
+            assert request.resource is not None
+            plan = store.write_plan(
+                request.resource, logical_id=request.logical_id, current=None, method="POST", action="create"
+            )
+            return plan, 201
+        if request.method == "PUT":
+            assert request.resource is not None
+            if request.resource.get("id") not in (None, request.logical_id):
+                raise InvalidRequest(f"The resource id does not match {request.url}")
+            store.version_check(current, request.if_match)
+            action = "update" if current is not None and not current.deleted else "create"
+            plan = store.write_plan(
+                request.resource, logical_id=request.logical_id, current=current, method="PUT", action=action
+            )
+            return plan, 201 if action == "create" else 200
+        # PATCH: a Binary resource holding a JSON Patch, or a Parameters (FHIRPath Patch) is not supported.
+        if current is None:
+            raise ResourceNotFound(f"{request.resource_type}/{request.logical_id} is not known")
+        if current.deleted:
+            raise ResourceGone(f"{request.resource_type}/{request.logical_id} has been deleted")
+        store.version_check(current, request.if_match)
+        document = _patch_document(request.resource)
+        try:
+            patched = json_patch_apply(current.resource, document)
+        except PatchError as exc:
+            raise UnprocessableResource(f"The patch cannot be applied: {exc}") from exc
+        if not isinstance(patched, dict) or patched.get("id") != current.id:
+            raise UnprocessableResource("A patch may not change the resource id")
+        patched = resource_validate(patched, expected_type=request.resource_type)
+        plan = store.write_plan(patched, logical_id=current.id, current=current, method="PATCH", action="update")
+        return plan, 200
+
+
+def _patch_document(resource: dict[str, Any] | None) -> Any:
+    """A transaction PATCH carries its JSON Patch in a Binary resource (base64 data)."""
+    if not isinstance(resource, dict) or resource.get("resourceType") != "Binary":
+        raise UnprocessableResource("A PATCH entry needs a Binary resource holding a JSON Patch document")
+    try:
+        return json_loads(base64.b64decode(resource.get("data", ""), validate=True))
+    except (ValueError, JsonError) as exc:
+        raise InvalidResource(f"The Binary does not hold a JSON Patch document: {exc}") from exc
+
+
+def batch_entry_process(
+    store: Store, request: EntryRequest, read_entry: Callable[[EntryRequest], EntryResult]
+) -> EntryResult:
+    """One batch entry through the ordinary store operations."""
+    assert request.logical_id is not None or request.method == "POST" or request.method in ("GET", "HEAD")
+    if request.method == "POST":
+        return EntryResult(
+            status=201, stored=store.create(request.resource, expected_type=request.resource_type).stored
+        )
+    if request.method == "PUT":
+        assert request.logical_id is not None
+        result = store.update(request.resource_type, request.logical_id, request.resource, if_match=request.if_match)
+        return EntryResult(status=201 if result.created else 200, stored=result.stored)
+    if request.method == "DELETE":
+        assert request.logical_id is not None
+        store.delete(request.resource_type, request.logical_id, if_match=request.if_match)
+        return EntryResult(status=204)
+    if request.method == "PATCH":
+        assert request.logical_id is not None
+        result = store.patch(
+            request.resource_type,
+            request.logical_id,
+            _patch_document(request.resource),
+            kind="json-patch",
+            if_match=request.if_match,
+        )
+        return EntryResult(status=200, stored=result.stored)
+    return read_entry(request)
+
+
+def batch_process(
+    store: Store, bundle: Any, read_entry: Callable[[EntryRequest], EntryResult]
+) -> tuple[list[EntryRequest | None], list[EntryResult]]:
+    entries = bundle_entries(bundle, "batch")
+    requests: list[EntryRequest | None] = []
+    results: list[EntryResult] = []
+    for index, entry in enumerate(entries):
+        try:
+            request = request_parse(index, entry)
+            requests.append(request)
+            with transaction.atomic():
+                results.append(batch_entry_process(store, request, read_entry))
+        except StoreError as exc:
+            if len(requests) == index:
+                requests.append(None)
+            results.append(EntryResult(status=exc.status, outcome=outcome_from_error(exc)))
+    return requests, results
+
+
+def instance_read(store: Store, request: EntryRequest) -> EntryResult:
+    """GET of an instance or version inside a Bundle."""
+    if request.logical_id is None:
+        raise UnprocessableResource(f"Search inside a Bundle ('{request.url}') is not supported yet")
+    if request.version_id is not None:
+        stored = store.vread(request.resource_type, request.logical_id, request.version_id)
+    else:
+        stored = store.read(request.resource_type, request.logical_id)
+    return EntryResult(status=200, stored=stored, resource=stored.resource)

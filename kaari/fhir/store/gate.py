@@ -1,0 +1,76 @@
+"""The seam where access control and audit sit on the store API.
+
+Every `Store` is built with a `Gate`; each store operation asks the gate before it discloses or writes
+anything and tells it what was disclosed. The access app provides the gates for professionals, residents
+and integrations; `TrustedGate` is for the store's own tests and maintenance commands that run as the system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from kaari.fhir.store.records import StoredResource
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Where a written resource belongs: its register and keeper organisation (empty when not decided)."""
+
+    register: str = ""
+    keeper: str = ""
+
+
+@dataclass(frozen=True)
+class SqlRestriction:
+    """A condition over the `fhir_resource` row aliased `r`; only rows it admits may be disclosed."""
+
+    sql: str
+    params: tuple[Any, ...] = field(default_factory=tuple)
+
+
+class Gate(Protocol):
+    def authorize_read(self, stored: StoredResource) -> None:
+        """Raise AccessDenied unless the actor may see this resource."""
+
+    def authorize_write(
+        self, *, action: str, resource_type: str, resource: dict[str, Any] | None, current: StoredResource | None
+    ) -> Labels:
+        """Raise AccessDenied unless the actor may write; return the labels the write carries."""
+
+    def restriction(self, resource_type: str | None) -> SqlRestriction | None:
+        """The condition every disclosed search result, include, count and history entry must meet."""
+
+    def disclose(self, resource: dict[str, Any]) -> dict[str, Any]:
+        """The resource as this actor may see it (e.g. with protected address elements removed)."""
+
+    def needs_redaction(self, stored: StoredResource) -> bool:
+        """Whether `disclose` would change the resource; False lets reads return the stored bytes."""
+
+    def record(self, *, action: str, resources: list[StoredResource], query: str | None = None) -> None:
+        """Note what this operation disclosed or wrote, for the access log."""
+
+
+class TrustedGate:
+    """The system itself: everything allowed, labels taken from the resource. Not for user-facing paths."""
+
+    def authorize_read(self, stored: StoredResource) -> None:
+        return None
+
+    def authorize_write(
+        self, *, action: str, resource_type: str, resource: dict[str, Any] | None, current: StoredResource | None
+    ) -> Labels:
+        return Labels()
+
+    def restriction(self, resource_type: str | None) -> SqlRestriction | None:
+        return None
+
+    def disclose(self, resource: dict[str, Any]) -> dict[str, Any]:
+        return resource
+
+    def needs_redaction(self, stored: StoredResource) -> bool:
+        return False
+
+    def record(self, *, action: str, resources: list[StoredResource], query: str | None = None) -> None:
+        return None

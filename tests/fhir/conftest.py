@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+FHIR_JSON = "application/fhir+json"
+
+
+class FhirClient:
+    """The Django test client speaking FHIR JSON, for readable tests."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def _body(self, body: Any) -> str | bytes:
+        return body if isinstance(body, str | bytes) else json.dumps(body)
+
+    def get(self, path: str, **headers: Any) -> Any:
+        return self.client.get(f"/fhir{path}", headers=headers)
+
+    def post(self, path: str, body: Any, content_type: str = FHIR_JSON, **headers: Any) -> Any:
+        return self.client.post(f"/fhir{path}", data=self._body(body), content_type=content_type, headers=headers)
+
+    def put(self, path: str, body: Any, content_type: str = FHIR_JSON, **headers: Any) -> Any:
+        return self.client.put(f"/fhir{path}", data=self._body(body), content_type=content_type, headers=headers)
+
+    def patch(self, path: str, body: Any, content_type: str, **headers: Any) -> Any:
+        return self.client.patch(f"/fhir{path}", data=self._body(body), content_type=content_type, headers=headers)
+
+    def delete(self, path: str, **headers: Any) -> Any:
+        return self.client.delete(f"/fhir{path}", headers=headers)
+
+    def created(self, resource: dict[str, Any]) -> dict[str, Any]:
+        response = self.post(f"/{resource['resourceType']}", resource)
+        assert response.status_code == 201, response.content
+        return response.json()
+
+
+@pytest.fixture
+def fhir(client: Client, db: None) -> FhirClient:
+    return FhirClient(client)
+
+
+def outcome_codes(response: Any) -> list[str]:
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome"
+    return [issue["code"] for issue in body["issue"]]
