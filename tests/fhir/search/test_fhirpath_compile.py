@@ -1,6 +1,6 @@
 import pytest
 
-from kaari.fhir.search.fhirpath import FhirPathError, expression_compile
+from kaari.fhir.search.fhirpath import FhirPathError, Typed, expression_compile
 from kaari.fhir.search.registry import resource_parameters
 from kaari.fhir.spec import resource_types
 
@@ -9,12 +9,12 @@ def evaluate(expression, resource):
     compiled = expression_compile(expression, resource["resourceType"])
     assert compiled is not None
     evaluator, _ = compiled
-    root_type = next(iter(expression_compile(resource["resourceType"], resource["resourceType"])[1]))
+    root_type = Typed(resource["resourceType"], resource["resourceType"], "")
     return [(value, typed.code) for value, typed in evaluator([(resource, root_type)], resource)]
 
 
 def test_every_official_parameter_is_either_supported_or_reported_with_a_reason():
-    reported = {}
+    reported: dict[str, set[str]] = {}
     for resource_type in resource_types():
         for code, unsupported in resource_parameters(resource_type).unsupported.items():
             assert unsupported.reason
