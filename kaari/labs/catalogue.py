@@ -161,14 +161,14 @@ class Catalogue:
                 return orderable
         return None
 
-    def test_for_local_code(self, *, coding_system: str, code: str, text: str = "") -> LabTest | None:
-        """A sender's own code (HL7 OBX-3 not coded LN): the regional map first, then the abbreviation."""
-        test_id = self.data.hl7_local_codes.get(coding_system, {}).get(code)
-        if test_id is not None:
-            return self.tests.get(test_id)
+    def orderable_for_local_code(self, *, coding_system: str, code: str, text: str = "") -> Orderable | None:
+        """A sender's own code (HL7 OBX-3/OBR-4 not coded LN): the regional map first, then the abbreviation."""
+        target = self.data.hl7_local_codes.get(coding_system, {}).get(code)
+        if target is not None:
+            return self.tests.get(target) or self.panels.get(target)
         for candidate in (code, text):
             orderable = self._orderable_by_abbreviation.get(_normalise_abbreviation(candidate)) if candidate else None
-            if isinstance(orderable, LabTest):
+            if orderable is not None:
                 return orderable
         return None
 

@@ -86,9 +86,9 @@ def _catalogue_problems(catalogue: CatalogueFile) -> list[Problem]:
         problems += _price_problems(where, panel.price, catalogue, orderable=True)
     for coding_system, codes in catalogue.hl7_local_codes.items():
         for code, test_id in codes.items():
-            if test_id not in tests:
+            if test_id not in tests and test_id not in {p.id for p in catalogue.panels}:
                 problems.append(
-                    Problem("error", f"hl7_local_codes {coding_system}", f"{code} maps to unknown test {test_id!r}")
+                    Problem("error", f"hl7_local_codes {coding_system}", f"{code} maps to unknown {test_id!r}")
                 )
     return problems
 

@@ -151,11 +151,10 @@ def _code(coded: Coded, catalogue: Catalogue, sender: str, location: str) -> tup
                     **({"display": text} if text else {}),
                 }
             )
-            local = catalogue.test_for_local_code(coding_system=system or sender, code=code, text=text)
+            local = catalogue.orderable_for_local_code(coding_system=system or sender, code=code, text=text)
             if local is not None and orderable is None:
                 orderable = local
-                if local.loinc:
-                    codings.insert(0, {"system": LOINC_SYSTEM, "code": local.loinc})
+                codings[:0] = [{"system": LOINC_SYSTEM, "code": c} for c in _loinc_codes(local)[:1]]
     if orderable is not None:
         codings.append({"system": LAB_TEST_SYSTEM, "code": orderable.abbreviation, "display": orderable.name_fi})
     elif not any(c["system"] == LOINC_SYSTEM for c in codings):
@@ -166,6 +165,12 @@ def _code(coded: Coded, catalogue: Catalogue, sender: str, location: str) -> tup
             location,
         )
     return {"coding": codings, "text": coded.text or (orderable.abbreviation if orderable else coded.code)}, orderable
+
+
+def _loinc_codes(orderable: Orderable) -> list[str]:
+    if isinstance(orderable, LabTest):
+        return [orderable.loinc] if orderable.loinc else []
+    return list(orderable.loinc)
 
 
 def _observation(

@@ -143,6 +143,9 @@ async def connection_serve(
             await _answer(FramingFault(leftover, "connection closed inside a frame"), intake, executor)
     except (ConnectionResetError, BrokenPipeError):
         logger.warning("HL7 peer %s disconnected", peer)
+    except Exception:
+        # The message could not even be kept: no ACK, so the sender keeps it and sends it again.
+        logger.exception("HL7 message from %s could not be kept; closing without ACK", peer)
     finally:
         writer.close()
 
