@@ -212,9 +212,18 @@ def _interactions(data: dict[str, Any], problems: list[str]) -> tuple[Interactio
                 onc=tuple(onc),
                 supersedes=reader.texts("supersedes", required=False),
                 replace_with=reader.texts("replace_with", required=False),
+                replace_part=_replace_part(reader, len(parts)),
             )
         )
     return tuple(rules)
+
+
+def _replace_part(reader: _Reader, part_count: int) -> int:
+    value = reader.table.get("replace_part", part_count - 1)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < max(part_count, 1):
+        reader.problems.append(f"{reader.where}: 'replace_part' must index one of the parts")
+        return -1
+    return value
 
 
 def _allergy(

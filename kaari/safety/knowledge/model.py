@@ -69,6 +69,8 @@ class InteractionRule:
     onc: tuple[int, ...] = ()
     supersedes: tuple[str, ...] = ()
     replace_with: tuple[str, ...] = ()
+    # Which part the `replace_with` substances stand in for (default: the last part).
+    replace_part: int = -1
 
 
 @dataclass(frozen=True, slots=True)
