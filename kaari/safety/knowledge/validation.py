@@ -207,6 +207,38 @@ def _check_onc(kb: KnowledgeFiles) -> Iterable[str]:
             yield f"{where}: no interaction rule is tagged with onc = [{entry.number}]"
 
 
+def _check_coverage(kb: KnowledgeFiles) -> Iterable[str]:
+    """A term under which no listed medicine falls can never fire: usually a typo or a missing ATC entry."""
+    products = {m.atc for m in kb.medicines}
+    medicines = [code for code, entry in kb.atc.items() if entry.level == 5 or code in products]
+
+    def covered(term: str) -> bool:
+        if term.startswith("@"):
+            group = kb.groups.get(term[1:])
+            return group is not None and any(covered(t) for t in group.atc)
+        return any(code.startswith(term) for code in medicines)
+
+    where_terms: list[tuple[str, tuple[str, ...]]] = [
+        *((f"groups.toml {g.id}", g.atc) for g in kb.groups.values()),
+        *((f"interactions.toml {r.id}", part) for r in kb.interactions for part in r.parts),
+        *((f"allergy.toml {c.id}", c.atc) for c in kb.allergy_classes),
+        *((f"duplicates.toml {c.id}", c.atc) for c in kb.duplicate_classes),
+        *((f"duplicates.toml {e.id}", part) for e in kb.duplicate_exceptions for part in e.parts),
+        *((f"renal.toml {r.id}", r.atc) for r in kb.renal),
+        *((f"pim.toml {p.id}", p.atc) for p in kb.pims),
+    ]
+    for where, terms in where_terms:
+        for term in terms:
+            if (
+                (term.startswith("@") and term[1:] not in kb.groups)
+                or atc_level(term.lstrip("@")) is None
+                and not term.startswith("@")
+            ):
+                continue  # already reported as unknown or malformed
+            if not covered(term):
+                yield f"{where}: no medicine in the ATC list falls under '{term}'"
+
+
 def knowledge_problems(kb: KnowledgeFiles) -> list[str]:
     """Every problem found in the knowledge files, structural ones first. Empty when the base is sound."""
     return [
@@ -216,4 +248,5 @@ def knowledge_problems(kb: KnowledgeFiles) -> list[str]:
         *_check_unique_ids(kb),
         *_check_catalogue(kb),
         *_check_onc(kb),
+        *_check_coverage(kb),
     ]

@@ -82,7 +82,12 @@ def _card(
     return Finding(card=card, about=about)
 
 
-def interaction_findings(context: MedicationContext, knowledge: KnowledgeBase | None = None) -> list[Finding]:
+_Matches = dict[frozenset[int], list[tuple[InteractionRule, tuple[int, ...]]]]
+
+
+def interaction_matches(context: MedicationContext, knowledge: KnowledgeBase | None = None) -> _Matches:
+    """Every rule that fires, by the set of medicines (indexes into `context.medications`) it fires on, after
+    superseded rules are silenced."""
     kb = knowledge or knowledge_base()
     medications = context.medications
     subject_keys = {m.key for m in context.subjects}
@@ -94,7 +99,7 @@ def interaction_findings(context: MedicationContext, knowledge: KnowledgeBase | 
             for hit in kb.interaction_hits(code):
                 slots[hit.rule_index][hit.part_index].append((index, code))
 
-    by_medicines: dict[frozenset[int], list[tuple[InteractionRule, tuple[int, ...]]]] = defaultdict(list)
+    by_medicines: _Matches = defaultdict(list)
     for rule_index, parts in slots.items():
         rule = kb.interactions[rule_index]
         if len(parts) < len(rule.parts):
@@ -110,16 +115,21 @@ def interaction_findings(context: MedicationContext, knowledge: KnowledgeBase | 
             for other_meds, other_matches in by_medicines.items():
                 if other_meds <= meds:
                     silenced |= {(o.id, other_meds) for o, _ in other_matches if o.id in rule.supersedes}
-
-    findings = []
+    kept: _Matches = {}
     for meds, matches in by_medicines.items():
-        kept = [(r, a) for r, a in matches if (r.id, meds) not in silenced]
-        if not kept:
-            continue
-        kept.sort(key=lambda match: SEVERITIES.index(match[0].severity))
-        rule, assignment = kept[0]
-        also = list({r.id: r for r, _ in kept[1:] if r.id != rule.id}.values())
-        findings.append(_card(rule, assignment, medications, kb, also, context.review))
+        remaining = [(r, a) for r, a in matches if (r.id, meds) not in silenced]
+        if remaining:
+            kept[meds] = sorted(remaining, key=lambda match: SEVERITIES.index(match[0].severity))
+    return kept
+
+
+def interaction_findings(context: MedicationContext, knowledge: KnowledgeBase | None = None) -> list[Finding]:
+    kb = knowledge or knowledge_base()
+    findings = []
+    for matches in interaction_matches(context, kb).values():
+        rule, assignment = matches[0]
+        also = list({r.id: r for r, _ in matches[1:] if r.id != rule.id}.values())
+        findings.append(_card(rule, assignment, context.medications, kb, also, context.review))
     return findings
 
 
