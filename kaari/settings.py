@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kaari.server",
     "kaari.fhir",
     "kaari.labs",
+    "kaari.safety",
 ]
 
 MIDDLEWARE = [
