@@ -206,6 +206,24 @@ class Store:
         self.gate.record(action="history", resources=entries)
         return HistoryPage(entries=entries, next_cursor=entries[-1].pk if more and entries else None)
 
+    def compartment_current(self, patient_id: str, resource_types: Sequence[str]) -> list[StoredResource]:
+        """Current resources of these types in the patient's compartment that the gate lets the actor see.
+
+        A small read for decision support until compartment search is available; reads are recorded.
+        """
+        for resource_type in resource_types:
+            resource_type_check(resource_type)
+        if not resource_types:
+            return []
+        restriction = self.gate.restriction(resource_types[0] if len(resource_types) == 1 else None)
+        found = repository.compartment_current(
+            compartment=patient_id,
+            resource_types=list(resource_types),
+            restriction=(restriction.sql, restriction.params) if restriction else None,
+        )
+        self.gate.record(action="search", resources=found, query=f"Patient/{patient_id}/{','.join(resource_types)}")
+        return found
+
     # -- writes --------------------------------------------------------------------------------------------
 
     def create(self, resource: Any, *, expected_type: str | None = None) -> WriteResult:
