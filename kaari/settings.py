@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "kaari.server",
     "kaari.fhir",
+    "kaari.cds",
     "kaari.labs",
     "kaari.safety",
 ]

@@ -1,5 +1,5 @@
-"""WSGI entry point. FHIR API requests take a lean handler without the browser middleware (sessions, CSRF,
-messages, locale), which they do not use; everything else takes Django's full stack."""
+"""WSGI entry point. FHIR API and CDS Hooks requests take a lean handler without the browser middleware (sessions,
+CSRF, messages, locale), which they do not use; everything else takes Django's full stack."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ django.setup(set_prefix=False)
 from django.conf import settings  # noqa: E402
 
 StartResponse = Callable[..., Any]
+# Bearer-token APIs: the FHIR API and the CDS Hooks services.
+API_PREFIXES = ("/fhir/", "/cds-services/")
 
 
 class ApiHandler(WSGIHandler):
@@ -39,7 +41,7 @@ class KaariApplication:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == "/fhir" or path.startswith("/fhir/"):
+        if path.startswith(API_PREFIXES) or path in ("/fhir", "/cds-services"):
             return self.api(environ, start_response)
         return self.site(environ, start_response)
 
