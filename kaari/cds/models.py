@@ -32,7 +32,7 @@ class CdsCall(models.Model):
     # context.userId as the EHR sent it, and the authenticated caller (token subject) who made the call.
     user_id = models.CharField(max_length=140)
     caller = models.CharField(max_length=150, blank=True)
-    # The draft orders the service checked: [{"reference", "code", "display"}]; order_count is their number.
+    # The draft orders the service checked: [{"reference", "codes", "display"}]; order_count is their number.
     orders = models.JSONField(default=list)
     order_count = models.PositiveIntegerField(default=0)
     # Which prefetch keys came from the client and which were read from Kaari's store.

@@ -15,16 +15,15 @@ from kaari.cds.hooks import CdsRequest
 from kaari.cds.models import CdsCall, CdsCard, CdsFeedback
 
 
-def order_summary(order: dict[str, Any]) -> dict[str, str]:
-    """How a draft order is remembered: its reference and its first code, enough to report per medicine or test."""
+def order_summary(order: dict[str, Any]) -> dict[str, Any]:
+    """How a draft order is remembered: its reference and codes, enough to report per medicine or test."""
     concept = order.get("medicationCodeableConcept") or order.get("code") or {}
     codings = [c for c in concept.get("coding", []) if isinstance(c, dict)] if isinstance(concept, dict) else []
-    first = codings[0] if codings else {}
     display = concept.get("text") if isinstance(concept, dict) else None
     return {
         "reference": f"{order['resourceType']}/{order['id']}",
-        "code": f"{first.get('system', '')}|{first.get('code', '')}" if first else "",
-        "display": str(display or first.get("display") or ""),
+        "codes": [f"{c.get('system', '')}|{c.get('code', '')}" for c in codings],
+        "display": str(display or next((c["display"] for c in codings if c.get("display")), "")),
     }
 
 

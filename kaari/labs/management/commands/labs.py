@@ -1,4 +1,5 @@
-"""`kaari labs check`: validate the laboratory knowledge files (and the regional file, if configured)."""
+"""`kaari labs check`: validate the laboratory knowledge files (and the regional file, if configured).
+`kaari labs report`: duplicate tests caught, overridden and avoided per test, with the cost saved."""
 
 from __future__ import annotations
 
@@ -7,20 +8,36 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kaari.cds.period import PeriodError, day_start
 from kaari.labs.knowledge import KnowledgeError, lab_knowledge_load, regional_path_configured
 from kaari.labs.regional import RegionalError
+from kaari.labs.report import labs_report_build, labs_report_text
 
 
 class Command(BaseCommand):
-    help = "Laboratory knowledge: `check` validates the catalogue, the retesting intervals and the regional file."
+    help = (
+        "Laboratory: `check` validates the catalogue, the retesting intervals and the regional file; "
+        "`report` prints duplicate tests caught, overridden and avoided with the cost saved."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
         check = commands.add_parser("check", help="validate the knowledge files")
         check.add_argument("--regional", type=Path, help="a regional file (default: KAARI_LAB_REGIONAL_FILE)")
         check.add_argument("--quiet-warnings", action="store_true")
+        report = commands.add_parser("report", help="duplicate tests caught, overridden, avoided; cost saved")
+        report.add_argument("--since", help="first day (YYYY-MM-DD), default: everything recorded")
+        report.add_argument("--until", help="last day (YYYY-MM-DD), inclusive")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "report":
+            try:
+                since = day_start(options["since"])
+                until = day_start(options["until"], next_day=True)
+            except PeriodError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(labs_report_text(labs_report_build(since=since, until=until)))
+            return
         regional = options["regional"] or regional_path_configured()
         try:
             knowledge = lab_knowledge_load(regional_path=regional)

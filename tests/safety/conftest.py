@@ -1,0 +1,3 @@
+from tests.cds.fixtures import kaari
+
+__all__ = ["kaari"]
