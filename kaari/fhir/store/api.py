@@ -224,6 +224,22 @@ class Store:
         self.gate.record(action="search", resources=found, query=f"Patient/{patient_id}/{','.join(resource_types)}")
         return found
 
+    def identified(self, resource_type: str, system: str, value: str) -> list[StoredResource]:
+        """Current resources of a type carrying the identifier `system|value` that the gate lets the actor see.
+
+        A small lookup for integrations (HL7 v2 intake) until conditional search is available; reads are recorded.
+        """
+        resource_type_check(resource_type)
+        restriction = self.gate.restriction(resource_type)
+        found = repository.identified_current(
+            resource_type=resource_type,
+            system=system,
+            value=value,
+            restriction=(restriction.sql, restriction.params) if restriction else None,
+        )
+        self.gate.record(action="search", resources=found, query=f"{resource_type}?identifier={system}|{value}")
+        return found
+
     # -- writes --------------------------------------------------------------------------------------------
 
     def create(self, resource: Any, *, expected_type: str | None = None) -> WriteResult:
