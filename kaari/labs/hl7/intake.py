@@ -2,9 +2,10 @@
 
 The listener calls `ResultIntake.accept` and sends the ACK only after it returns. The intake
 here keeps every message first (so nothing is lost), parses and maps it, and hands the FHIR
-Bundle to an injected `commit` step. The store-backed step (match the order and the client,
-write through the store API) is wired by the integration; without it a valid message stays
-`received`, waiting for that step.
+Bundle to an injected `commit` step: `commit.StoreResultCommit` (match the order and the client,
+write through the store API), which `kaari hl7 listen` and `reprocess` use. The results and the
+message's "processed" mark commit in one database transaction. Without a commit step (unit tests
+of parsing and framing) a valid message stays `received`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+
+from django.db import transaction
 
 from kaari.labs.catalogue import Catalogue
 from kaari.labs.hl7.errors import APPLICATION_INTERNAL_ERROR, Hl7Error
@@ -46,7 +49,11 @@ class KeepingIntake:
             parsed = oru_parse(text=message.raw)
             bundle = oru_to_bundle(message=parsed, catalogue=self.catalogue)
             if self.commit is not None:
-                self.commit(parsed, bundle)
+                # The results and the message's "processed" mark commit together or not at all, so a crash
+                # between them cannot leave results stored under a message that looks unprocessed.
+                with transaction.atomic():
+                    self.commit(parsed, bundle)
+                    hl7_message_mark_processed(message=message)
         except Hl7Error as error:
             hl7_message_mark_failed(message=message, ack_code=error.ack_code, reason=str(error))
             return IntakeOutcome(error.ack_code, error.reason, error, message.pk)
@@ -57,6 +64,5 @@ class KeepingIntake:
             return IntakeOutcome("AE", internal.reason, internal, message.pk)
         observations = sum(1 for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
         if self.commit is not None:
-            hl7_message_mark_processed(message=message)
             return IntakeOutcome("AA", f"{observations} results committed", None, message.pk)
         return IntakeOutcome("AA", f"kept; {observations} results mapped", None, message.pk)

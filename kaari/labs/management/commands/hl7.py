@@ -10,8 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kaari.labs.hl7.commit import StoreResultCommit, intake_store
 from kaari.labs.hl7.intake import KeepingIntake
 from kaari.labs.hl7.loadclient import load_run
+from kaari.labs.hl7.loadprepare import load_orders_prepare
 from kaari.labs.hl7.mllp import mllp_server_start
 from kaari.labs.knowledge import lab_knowledge
 from kaari.labs.models import Hl7Message
@@ -34,6 +36,9 @@ class Command(BaseCommand):
         load.add_argument("--connections", type=int, default=4)
         load.add_argument("--seed", type=int, default=1)
         load.add_argument("--verify-kept", action="store_true", help="count the kept messages in the database")
+        load.add_argument(
+            "--prepare", action="store_true", help="first write the clients and orders the messages refer to"
+        )
         reprocess = commands.add_parser("reprocess", help="process kept messages again")
         reprocess.add_argument("ids", nargs="*", type=int)
         reprocess.add_argument("--failed", action="store_true", help="every message waiting for review")
@@ -48,7 +53,7 @@ class Command(BaseCommand):
             self._reprocess(options["ids"], failed=options["failed"])
 
     async def _listen(self, host: str, port: int, workers: int) -> None:
-        intake = KeepingIntake(catalogue=lab_knowledge().catalogue)
+        intake = KeepingIntake(catalogue=lab_knowledge().catalogue, commit=StoreResultCommit())
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hl7-intake") as executor:
             server = await mllp_server_start(host=host, port=port, intake=intake, executor=executor)
             stop = asyncio.Event()
@@ -61,6 +66,11 @@ class Command(BaseCommand):
                 await stop.wait()
 
     def _load(self, options: dict[str, Any]) -> None:
+        if options["prepare"]:
+            failed = load_orders_prepare(store=intake_store(), count=options["count"])
+            if failed:
+                raise CommandError(f"{failed} clients or orders could not be written")
+            self.stdout.write(f"prepared {options['count']} clients and orders")
         started = timezone.now()
         report = asyncio.run(
             load_run(
@@ -86,7 +96,7 @@ class Command(BaseCommand):
 
     def _reprocess(self, ids: list[int], *, failed: bool) -> None:
         messages = Hl7Message.objects.for_review() if failed else Hl7Message.objects.filter(pk__in=ids)
-        intake = KeepingIntake(catalogue=lab_knowledge().catalogue)
+        intake = KeepingIntake(catalogue=lab_knowledge().catalogue, commit=StoreResultCommit())
         for message in messages:
             message.attempts += 1
             message.save(update_fields=["attempts"])

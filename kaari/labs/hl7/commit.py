@@ -1,0 +1,173 @@
+"""The store-backed commit step of the HL7 intake: match the client and the order, then write the results.
+
+`StoreResultCommit(store_open=...)` is the `commit` that `KeepingIntake` calls with a parsed message and its mapped
+transaction Bundle. In one store transaction it writes every Observation and DiagnosticReport, linked to the
+order (basedOn) and the client, and marks the order completed when its report is final. `store_open` gives a
+fresh store per message behind an integration's gate (`intake_store`), so every match and write is logged.
+
+- The client: `Patient/<id>` when the sender echoes Kaari's id, else the personal identity code (HETU).
+- The order: OBR-2 placer number, `ServiceRequest/<id>` for Kaari's own orders, else by identifier. It must
+  belong to the same client. Not found, ambiguous or another client's: AE with the reason (the message stays
+  kept for review and can be reprocessed once corrected or once the order exists).
+- Idempotent: ids are derived from the order, the report's identifiers and the result codes, so a message
+  processed again, or a corrected result (OBX-11 C) for the same order, updates the same resources instead of
+  duplicating them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from kaari.fhir.store import (
+    MultipleMatches,
+    ResourceGone,
+    ResourceNotFound,
+    Store,
+    StoredResource,
+    StoreError,
+    TrustedGate,
+)
+from kaari.labs.hl7.errors import APPLICATION_INTERNAL_ERROR, REQUIRED_FIELD_MISSING, UNKNOWN_KEY_IDENTIFIER, Hl7Error
+from kaari.labs.hl7.parse import OruMessage
+
+_IDS = uuid.UUID("0f6b8a52-3c1e-4d7e-9a0b-2b1f5e7c9d31")
+DUPLICATE_KEY_IDENTIFIER = "205"
+# A final report completes the order; preliminary and partial ones leave it active.
+COMPLETING_REPORT_STATUSES = frozenset({"final", "corrected", "amended", "appended"})
+OPEN_ORDER_STATUSES = frozenset({"active", "on-hold"})
+
+
+def _derived_id(*parts: str) -> str:
+    return str(uuid.uuid5(_IDS, "|".join(parts)))
+
+
+def _first_code(resource: dict[str, Any]) -> str:
+    codings = (resource.get("code") or {}).get("coding") or [{}]
+    return f"{codings[0].get('system', '')}|{codings[0].get('code', '')}"
+
+
+def intake_store() -> Store:
+    """The store behind the HL7 intake's gate."""
+    return Store(TrustedGate())
+
+
+class StoreResultCommit:
+    def __init__(self, *, store_open: Callable[[], Store] = intake_store, base_url: str = "urn:kaari:hl7") -> None:
+        self.store_open = store_open
+        self.base_url = base_url
+
+    def __call__(self, message: OruMessage, bundle: dict[str, Any]) -> None:
+        # One store (one gate, one log scope) per message: the intake runs messages in several threads.
+        _MessageCommit(self.store_open(), self.base_url).commit(bundle)
+
+
+class _MessageCommit:
+    def __init__(self, store: Store, base_url: str) -> None:
+        self.store = store
+        self.base_url = base_url
+
+    def commit(self, bundle: dict[str, Any]) -> None:
+        entries = [entry["resource"] for entry in bundle["entry"]]
+        patient = self._patient(entries[0]["subject"]["reference"])
+        subject = {"reference": f"Patient/{patient.id}"}
+        writes: list[dict[str, Any]] = []
+        pending: list[dict[str, Any]] = []
+        completed: set[str] = set()
+        reports = 0
+        for resource in entries:
+            if resource["resourceType"] == "Observation":
+                pending.append(resource)
+                continue
+            reports += 1
+            order = self._order(resource, patient, reports)
+            writes += self._report_writes(resource, pending, order, subject)
+            if order.id not in completed:
+                completion = self._order_completion(resource, order)
+                completed.update(order.id for _ in completion)
+                writes += completion
+            pending = []
+        transaction = {"resourceType": "Bundle", "type": "transaction", "entry": writes}
+        try:
+            self.store.transaction(transaction, base_url=self.base_url)
+        except StoreError as exc:
+            raise Hl7Error("AE", APPLICATION_INTERNAL_ERROR, f"the results could not be stored: {exc.message}") from exc
+
+    # -- matching ------------------------------------------------------------------------------------------------
+
+    def _one(self, reference: str, *, what: str, location: str) -> StoredResource | None:
+        """The resource a literal or `Type?identifier=system|value` reference names, None when there is none."""
+        resource_type, _, rest = reference.partition("?") if "?" in reference else reference.partition("/")
+        try:
+            if "?" not in reference:
+                return self.store.read(resource_type, rest)
+            system, _, value = rest.removeprefix("identifier=").partition("|")
+            found = self.store.identified(resource_type, system, value)
+        except (ResourceNotFound, ResourceGone):
+            return None
+        except MultipleMatches as exc:
+            raise Hl7Error("AE", DUPLICATE_KEY_IDENTIFIER, f"{what}: {exc.message}", location) from exc
+        if len(found) > 1:
+            raise Hl7Error("AE", DUPLICATE_KEY_IDENTIFIER, f"{what} {value} matches {len(found)} records", location)
+        return found[0] if found else None
+
+    def _patient(self, reference: str) -> StoredResource:
+        patient = self._one(reference, what="PID-3", location="PID^1^3")
+        if patient is None:
+            key = reference.rpartition("|")[2] if "?" in reference else reference
+            raise Hl7Error("AE", UNKNOWN_KEY_IDENTIFIER, f"PID-3: no client {key} in Kaari", "PID^1^3")
+        return patient
+
+    def _order(self, report: dict[str, Any], patient: StoredResource, position: int) -> StoredResource:
+        location = f"OBR^{position}^2"
+        based_on = report.get("basedOn") or []
+        if not based_on:
+            raise Hl7Error("AE", REQUIRED_FIELD_MISSING, "OBR-2 placer order number is required", location)
+        reference = based_on[0]["reference"]
+        order = self._one(reference, what="OBR-2", location=location)
+        key = reference.rpartition("|")[2] if "?" in reference else reference
+        if order is None:
+            raise Hl7Error("AE", UNKNOWN_KEY_IDENTIFIER, f"OBR-2: no order {key} in Kaari", location)
+        if (order.resource.get("subject") or {}).get("reference") != f"Patient/{patient.id}":
+            raise Hl7Error("AE", UNKNOWN_KEY_IDENTIFIER, f"OBR-2: order {key} is another client's", location)
+        return order
+
+    # -- writing -------------------------------------------------------------------------------------------------
+
+    def _report_writes(
+        self,
+        report: dict[str, Any],
+        observations: list[dict[str, Any]],
+        order: StoredResource,
+        subject: dict[str, str],
+    ) -> list[dict[str, Any]]:
+        identifiers = sorted(f"{i.get('system')}|{i.get('value')}" for i in report.get("identifier") or [])
+        report_key = (order.id, *identifiers, _first_code(report))
+        seen: Counter[str] = Counter()
+        based_on = [{"reference": order.reference}]
+        writes: list[dict[str, Any]] = []
+        results = []
+        for observation in observations:
+            code = _first_code(observation)
+            seen[code] += 1
+            observation_id = _derived_id(*report_key, code, str(seen[code]))
+            writes.append(_put({**observation, "id": observation_id, "subject": subject, "basedOn": based_on}))
+            results.append({"reference": f"Observation/{observation_id}"})
+        report_id = _derived_id(*report_key)
+        writes.append(_put({**report, "id": report_id, "subject": subject, "basedOn": based_on, "result": results}))
+        return writes
+
+    def _order_completion(self, report: dict[str, Any], order: StoredResource) -> list[dict[str, Any]]:
+        current = order.resource
+        if report.get("status") not in COMPLETING_REPORT_STATUSES or current.get("status") not in OPEN_ORDER_STATUSES:
+            return []
+        return [_put({**current, "status": "completed"}, if_match=order.version_id)]
+
+
+def _put(resource: dict[str, Any], *, if_match: int | None = None) -> dict[str, Any]:
+    request: dict[str, Any] = {"method": "PUT", "url": f"{resource['resourceType']}/{resource['id']}"}
+    if if_match is not None:
+        request["ifMatch"] = f'W/"{if_match}"'
+    return {"resource": resource, "request": request}
