@@ -1,4 +1,6 @@
-"""Writes to the HL7 message log. The intake and the review tools call these; nothing else writes the table."""
+"""Writes to the HL7 message log. The intake and the review tools call these; nothing else writes the table.
+
+Each write is one statement: inside the intake's per-message transaction it needs no savepoint of its own."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from kaari.labs.hl7.ack import header_read
 from kaari.labs.models import Hl7Message
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def hl7_message_keep(*, raw: str) -> Hl7Message:
     """Store the message exactly as received, before anything else can fail."""
     header = header_read(text=raw)
@@ -22,7 +24,7 @@ def hl7_message_keep(*, raw: str) -> Hl7Message:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def hl7_message_mark_processed(*, message: Hl7Message) -> Hl7Message:
     message.status = Hl7Message.Status.PROCESSED
     message.ack_code = "AA"
@@ -32,7 +34,7 @@ def hl7_message_mark_processed(*, message: Hl7Message) -> Hl7Message:
     return message
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def hl7_message_mark_failed(*, message: Hl7Message, ack_code: str, reason: str) -> Hl7Message:
     message.status = Hl7Message.Status.FAILED
     message.ack_code = ack_code

@@ -1,7 +1,7 @@
 """Taking in one result message: keep it, read it, commit its results, then answer.
 
 The listener calls `ResultIntake.accept` and sends the ACK only after it returns. The intake
-here keeps every message first (so nothing is lost), parses and maps it, and hands the FHIR
+here keeps every message (so nothing acknowledged is lost), parses and maps it, and hands the FHIR
 Bundle to an injected `commit` step: `commit.StoreResultCommit` (match the order and the client,
 write through the store API), which `kaari hl7 listen` and `reprocess` use. The results and the
 message's "processed" mark commit in one database transaction. Without a commit step (unit tests
@@ -36,12 +36,16 @@ class KeepingIntake:
         self.commit = commit
 
     def accept(self, message_text: str, *, framing_error: str | None = None) -> IntakeOutcome:
-        message = hl7_message_keep(raw=message_text)
-        if framing_error is not None:
-            error = Hl7Error("AR", "100", f"MLLP framing: {framing_error}")
-            hl7_message_mark_failed(message=message, ack_code="AR", reason=str(error))
-            return IntakeOutcome("AR", error.reason, error, message.pk)
-        return self.process(message)
+        # One database transaction per message: the kept text, its results and its outcome commit together
+        # (one commit, not two). A failure inside processing rolls back to a savepoint and the message is kept
+        # as failed; if even that cannot commit, `accept` raises, no ACK is sent and the sender sends it again.
+        with transaction.atomic():
+            message = hl7_message_keep(raw=message_text)
+            if framing_error is not None:
+                error = Hl7Error("AR", "100", f"MLLP framing: {framing_error}")
+                hl7_message_mark_failed(message=message, ack_code="AR", reason=str(error))
+                return IntakeOutcome("AR", error.reason, error, message.pk)
+            return self.process(message)
 
     def process(self, message: Hl7Message) -> IntakeOutcome:
         """Parse, map and commit a kept message; also how a corrected message is reprocessed."""
