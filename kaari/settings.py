@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "kaari.server",
     "kaari.fhir",
+    "kaari.synth",
 ]
 
 MIDDLEWARE = [
