@@ -41,7 +41,7 @@ def window_start(today: dt.date) -> int:
 
 
 def region_generate(
-    *, residents: int, seed: int, today: dt.date = DEFAULT_TODAY, progress: Callable[[int], None] | None = None
+    *, residents: int, seed: int, today: dt.date = DEFAULT_TODAY, progress: Callable[[int], object] | None = None
 ) -> Iterator[Resource]:
     """Yield every resource of a region of `residents` people. `progress(n)` is called after each household with
     the number of residents it had."""
