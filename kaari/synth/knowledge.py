@@ -48,7 +48,6 @@ class ConditionSpec:
     pc_nurse: float
     specialist: float
     er: float
-    mortality_rr: float
     need: float
     labs: tuple[LabSchedule, ...]
     meds: tuple[MedSlot, ...]
@@ -110,7 +109,6 @@ def conditions() -> tuple[ConditionSpec, ...]:
                 pc_nurse=c["pc_nurse"],
                 specialist=c["specialist"],
                 er=c["er"],
-                mortality_rr=c["mortality_rr"],
                 need=c["need"],
                 labs=tuple(LabSchedule(test=x["test"], every=x["every"], early=x.get("early", 0.0)) for x in c["labs"]),
                 meds=_slots(c["meds"]),

@@ -109,9 +109,15 @@ class Demography:
     """Draws ages, sexes and home municipalities with the published weights."""
 
     def __init__(self, *, today: dt.date) -> None:
+        from kaari.synth.stories import window_mortality
+
         raw = knowledge.population()["age_bands"]
         self.bands = [(b["from"], b["to"], b["male"]) for b in raw]
-        self.cumulative = list(itertools.accumulate(b["share"] for b in raw))
+        # Slots are drawn for the living plus those who died in the window, so each band is inflated by its
+        # five-year mortality; after the deaths the living match the published age structure.
+        self.cumulative = list(
+            itertools.accumulate(b["share"] / (1 - window_mortality((b["from"] + b["to"]) // 2)) for b in raw)
+        )
         self.munis = knowledge.municipalities()
         self.muni_cumulative = list(itertools.accumulate(m.population for m in self.munis))
         self.today = today

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 from kaari.synth import knowledge
-from kaari.synth.clock import age_on
 from kaari.synth.knowledge import ConditionSpec
 from kaari.synth.people import Person
+
+DECEDENT_FRAILTY = 1.0
 
 
 @dataclass
@@ -56,10 +57,26 @@ def _annual_death_probability(age: int) -> float:
     return 0.3
 
 
+def window_mortality(age: int) -> float:
+    """Probability that someone who would be `age` on the reference day died during the five-year window."""
+    survive = 1.0
+    for years_back in range(5):
+        survive *= 1.0 - _annual_death_probability(max(0, age - years_back))
+    return 1.0 - survive
+
+
 def story_draw(*, person: Person, rng: random.Random, start: int, today: int) -> Story:
     rho = knowledge.condition_correlation()
     shared, own = math.sqrt(rho), math.sqrt(1 - rho)
-    frailty = rng.gauss(0.0, 1.0)
+    # A drawn slot is either a resident alive on the reference day or one who died in the window (probability of
+    # dying within five years at that age). People who die are frailer, so they carry more conditions and more care;
+    # the living keep exactly the published prevalences.
+    death = None
+    if rng.random() < window_mortality(person.age):
+        frailty = rng.gauss(DECEDENT_FRAILTY, 0.8)
+        death = start + int(rng.random() * (today - start))
+    else:
+        frailty = rng.gauss(0.0, 1.0)
     band = knowledge.band_of(person.age)
     thresholds = _thresholds()
     conditions: list[tuple[ConditionSpec, int]] = []
@@ -78,21 +95,6 @@ def story_draw(*, person: Person, rng: random.Random, start: int, today: int) ->
             onset = today - 1 - int(rng.random() * years * 365)
         conditions.append((spec, max(onset, person.birth + 1)))
 
-    death = None
-    for year in range(5):
-        year_start = start + 365 * year
-        age = age_on(birth=person.birth, day=year_start)
-        risk = 1.0
-        for spec, onset in conditions:
-            if onset <= year_start:
-                risk *= spec.mortality_rr
-        # Published death rates already include the sick: damp the product so the population rate stays near it.
-        q = _annual_death_probability(age) * min(8.0, risk**0.7) * math.exp(0.3 * frailty) * 0.7
-        if rng.random() < q:
-            death = year_start + int(rng.random() * 365)
-            break
-    if death is not None and death >= today:
-        death = None
     end = today if death is None else death
     conditions = [(spec, onset) for spec, onset in conditions if onset < end]
     return Story(frailty=frailty, conditions=conditions, death=death, end=end)
