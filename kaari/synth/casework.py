@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from kaari.synth import fhir, knowledge, notes
-from kaari.synth.clock import iso_date, iso_datetime
+from kaari.synth.clock import fi_date, iso_date, iso_datetime
 from kaari.synth.fhir import SOCIAL, Resource
 from kaari.synth.health import Context
 from kaari.synth.organizations import Unit
@@ -205,8 +205,8 @@ class Case:
                         f"Päätös: Hakemus ({display}) hylätään, koska palvelun myöntämisen edellytykset eivät "
                         "täyty tässä vaiheessa."
                         if negative
-                        else f"Päätös: Myönnetään {display.lower()} {iso_date(begin)} alkaen"
-                        + (f" {iso_date(end)} asti." if end else " toistaiseksi.")
+                        else f"Päätös: Myönnetään {display.lower()} {fi_date(begin)} alkaen"
+                        + (f" {fi_date(end)} asti." if end else " toistaiseksi.")
                     )
                 }
             ],

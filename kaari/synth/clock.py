@@ -43,6 +43,12 @@ def iso_date(day: int) -> str:
     return text
 
 
+def fi_date(day: int) -> str:
+    """A date as Finns write it in running text: 5.10.2023."""
+    d = dt.date.fromordinal(day)
+    return f"{d.day}.{d.month}.{d.year}"
+
+
 def iso_datetime(day: int, minute: int) -> str:
     return f"{iso_date(day)}T{minute // 60:02d}:{minute % 60:02d}:00{utc_offset(day, minute)}"
 
