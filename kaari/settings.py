@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kaari.fhir",
     "kaari.labs",
     "kaari.safety",
+    "kaari.synth",
 ]
 
 MIDDLEWARE = [
