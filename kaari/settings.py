@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kaari.cds",
     "kaari.labs",
     "kaari.safety",
+    "kaari.synth",
 ]
 
 MIDDLEWARE = [
