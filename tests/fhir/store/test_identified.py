@@ -13,11 +13,11 @@ PLACER = "urn:oid:1.2.246.10.1234.10.1"
 
 def test_a_patient_is_found_by_personal_identity_code():
     store = Store(TrustedGate())
-    aino = store.create({"resourceType": "Patient", "identifier": [{"system": HETU, "value": "010150-9036"}]})
-    store.create({"resourceType": "Patient", "identifier": [{"system": HETU, "value": "020250-902R"}]})
+    aino = store.create({"resourceType": "Patient", "identifier": [{"system": HETU, "value": "020150-9012"}]})
+    store.create({"resourceType": "Patient", "identifier": [{"system": HETU, "value": "030150-902R"}]})
 
-    assert [s.id for s in store.identified("Patient", HETU, "010150-9036")] == [aino.stored.id]
-    assert store.identified("Patient", HETU, "030350-9000") == []
+    assert [s.id for s in store.identified("Patient", HETU, "020150-9012")] == [aino.stored.id]
+    assert store.identified("Patient", HETU, "040150-903D") == []
 
 
 def test_an_order_is_found_by_its_placer_number_and_a_deleted_one_is_not():
