@@ -156,8 +156,16 @@ async def mllp_server_start(
     port: int,
     intake: ResultIntake,
     executor: Executor | None = None,
+    reuse_port: bool = False,
 ) -> asyncio.Server:
+    """`reuse_port` lets several listener processes share the port; the kernel spreads connections over them."""
     handler: Callable[[asyncio.StreamReader, asyncio.StreamWriter], object] = partial(
         connection_serve, intake=intake, executor=executor
     )
-    return await asyncio.start_server(handler, host, port, limit=MAX_FRAME_BYTES)  # type: ignore[arg-type]
+    return await asyncio.start_server(
+        handler,  # type: ignore[arg-type]
+        host,
+        port,
+        limit=MAX_FRAME_BYTES,
+        reuse_port=reuse_port or None,
+    )

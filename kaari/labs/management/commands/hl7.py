@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 from django.utils import timezone
 
 from kaari.labs.hl7.commit import StoreResultCommit, intake_store
@@ -27,7 +29,10 @@ class Command(BaseCommand):
         listen = commands.add_parser("listen", help="accept ORU^R01 over MLLP")
         listen.add_argument("--host", default="127.0.0.1")
         listen.add_argument("--port", type=int, default=2575)
-        listen.add_argument("--workers", type=int, default=4, help="threads that commit messages")
+        listen.add_argument("--workers", type=int, default=4, help="threads per process that commit messages")
+        listen.add_argument(
+            "--processes", type=int, default=1, help="listener processes sharing the port (one per core)"
+        )
         load = commands.add_parser("load", help="send N ORU^R01 messages and check one ACK each")
         load.add_argument("--host", default="127.0.0.1")
         load.add_argument("--port", type=int, default=2575)
@@ -46,16 +51,40 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "listen":
-            asyncio.run(self._listen(options["host"], options["port"], options["workers"]))
+            self._listen_processes(options["host"], options["port"], options["workers"], options["processes"])
         elif action == "load":
             self._load(options)
         else:
             self._reprocess(options["ids"], failed=options["failed"])
 
-    async def _listen(self, host: str, port: int, workers: int) -> None:
+    def _listen_processes(self, host: str, port: int, workers: int, processes: int) -> None:
+        """Python runs one thread at a time per process: on several cores, several processes share the port."""
+        if processes <= 1:
+            asyncio.run(self._listen(host, port, workers, reuse_port=False))
+            return
+        connections.close_all()  # a forked child opens its own database connection
+        children = []
+        for _ in range(processes - 1):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    asyncio.run(self._listen(host, port, workers, reuse_port=True))
+                finally:
+                    os._exit(0)
+            children.append(pid)
+        try:
+            asyncio.run(self._listen(host, port, workers, reuse_port=True))
+        finally:
+            for pid in children:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+
+    async def _listen(self, host: str, port: int, workers: int, *, reuse_port: bool) -> None:
         intake = KeepingIntake(catalogue=lab_knowledge().catalogue, commit=StoreResultCommit())
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hl7-intake") as executor:
-            server = await mllp_server_start(host=host, port=port, intake=intake, executor=executor)
+            server = await mllp_server_start(
+                host=host, port=port, intake=intake, executor=executor, reuse_port=reuse_port
+            )
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
