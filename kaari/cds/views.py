@@ -47,6 +47,10 @@ def _answer(request: HttpRequest, run: Any) -> HttpResponse:
         response = _json(run(caller))
     except CdsError as exc:
         response = _json(exc.to_json(), status=exc.status)
+    except Exception:
+        # A fault of Kaari's, not of the request: logged, and answered in the same JSON shape.
+        logger.exception("CDS request %s failed", request.path)
+        response = _json({"error": "internal", "message": "Kaari could not process the request"}, status=500)
     caller.close(status=response.status_code)
     return response
 
