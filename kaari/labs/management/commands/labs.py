@@ -28,8 +28,18 @@ class Command(BaseCommand):
         report = commands.add_parser("report", help="duplicate tests caught, overridden, avoided; cost saved")
         report.add_argument("--since", help="first day (YYYY-MM-DD), default: everything recorded")
         report.add_argument("--until", help="last day (YYYY-MM-DD), inclusive")
+        replay = commands.add_parser("replay", help="replay a synthetic county's laboratory testing")
+        replay.add_argument("--residents", type=int, default=2000)
+        replay.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "replay":
+            from kaari.labs.replay import lab_testing_replay, replay_text
+            from kaari.synth.region import region_generate
+
+            resources = region_generate(residents=options["residents"], seed=options["seed"])
+            self.stdout.write(replay_text(*lab_testing_replay(resources=resources)))
+            return
         if options["action"] == "report":
             try:
                 since = day_start(options["since"])
