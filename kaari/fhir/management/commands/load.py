@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from kaari.access.services import system_store
 from kaari.fhir.loading import files_collect, files_load
-from kaari.fhir.store import Store, TrustedGate
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             bar.update(consumed)
             bar.set_postfix(resources=loaded, refresh=False)
 
-        report = files_load(Store(TrustedGate()), files, progress=progress)
+        report = files_load(system_store("load"), files, progress=progress)
         bar.close()
         for problem in report.problems:
             self.stderr.write(f"error: {problem}")
