@@ -76,6 +76,34 @@ class AccessGate:
             scope.queries.append(query)
         self._flush(scope)
 
+    def access_note(
+        self, *, action: str, patient: str | None, what: str, basis: str | None = None, reason: str = ""
+    ) -> None:
+        """Log an access to client data that does not go through the store (the access log itself, ...)."""
+        scope = self._scope(action)
+        scope.operations.append(action)
+        entity: dict[str, Any] = {
+            "what": what,
+            "action": action,
+            "patient": patient,
+            "basis": basis or self._own_basis(patient),
+        }
+        if reason:
+            entity["reason"] = reason
+        scope.entity_add(entity)
+        self._flush(scope)
+
+    def denial_note(self, message: str, *, patient: str | None, what: str) -> NoReturn:
+        """Log a refused access that does not go through the store, and refuse it."""
+        self._deny(message, action="access", patient=patient, what=what)
+
+    def _own_basis(self, patient: str | None) -> str:
+        if self.principal.is_system:
+            return "system"
+        if self.principal.is_resident and patient == self.principal.patient_id:
+            return "own-data"
+        return ""
+
     def _deny(self, message: str, *, action: str, patient: str | None, what: str) -> NoReturn:
         scope = self._scope(action)
         scope.denial_add(message, patient=patient, what=what)

@@ -10,10 +10,9 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
 from kaari.access import conf
-from kaari.access.audit.log import AccessScope, entry_write
 from kaari.access.gate import AccessGate
 from kaari.access.models import EmergencyAccess, User
-from kaari.access.principal import Principal, scopes_for, system_principal
+from kaari.access.principal import scopes_for, system_principal
 from kaari.access.roles import PROFESSIONAL_ROLES, Kind, Role, role_kind
 from kaari.access.scopes import scope_set
 from kaari.access.tokens import IssuedToken, token_issue, user_state_forget
@@ -144,10 +143,11 @@ def client_credentials_exchange(*, client_id: str, client_secret: str, scope: st
     return token_issue(user_id=user.pk, generation=user.token_generation, scopes=granted)
 
 
-def emergency_open(*, principal: Principal, patient_id: str, reason: str) -> EmergencyAccess:
+def emergency_open(*, gate: AccessGate, patient_id: str, reason: str) -> EmergencyAccess:
     """Break the glass: time-limited access to a client's record without a relationship, logged as emergency."""
-    if not principal.is_professional or principal.user_id is None:
-        raise AccessError("Only professionals can open a record in an emergency")
+    principal = gate.principal
+    if not principal.is_professional or principal.user_id is None or not principal.organization_id:
+        raise AccessError("Only professionals of a unit can open a record in an emergency")
     if len(reason.strip()) < 10:
         raise AccessError("State the reason for the emergency access (at least 10 characters)")
     now = datetime.now(UTC)
@@ -158,8 +158,7 @@ def emergency_open(*, principal: Principal, patient_id: str, reason: str) -> Eme
         starts=now,
         expires=now + timedelta(hours=conf.emergency_access_hours()),
     )
-    scope = AccessScope(principal=principal, action="break-the-glass")
-    scope.entity_add({"what": f"Patient/{patient_id}", "patient": patient_id, "basis": "emergency", "reason": reason})
-    scope.operations.append("break-the-glass")
-    entry_write(scope)
+    gate.access_note(
+        action="break-the-glass", patient=patient_id, what=f"Patient/{patient_id}", basis="emergency", reason=reason
+    )
     return access

@@ -18,7 +18,7 @@ from kaari.fhir.store.errors import InvalidRequest, ResourceNotFound, StoreError
 logger = logging.getLogger("kaari.fhir")
 
 # The only paths answered without a token: what the server is and how to get a token.
-PUBLIC_PATHS = frozenset({"metadata"})
+PUBLIC_PATHS = frozenset({"metadata", ".well-known/smart-configuration"})
 
 
 class MethodNotAllowed(StoreError):
