@@ -179,7 +179,7 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, persona: str) -> dict[str, str]:
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[persona]}"}
+        return {"Authorization": f"Bearer {self.tokens[persona]}"}
 
 
 def world_build() -> World:

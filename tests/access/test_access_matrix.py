@@ -18,7 +18,7 @@ from kaari.fhir.store import Store
 from tests.access.personas import CLIENTS, PERSONAS, REGISTERS, World
 
 H, S = REGISTER_HEALTH, REGISTER_SOCIAL
-ALL = {c: (H, S) for c in CLIENTS}
+ALL = dict.fromkeys(CLIENTS, (H, S))
 NONE: dict[str, tuple[str, ...]] = {}
 
 # Which registers of which clients each persona may read.
@@ -71,7 +71,7 @@ def cell_resource(client: str, register: str) -> tuple[str, str]:
     return ("Observation", f"{client}-obs") if register == H else ("DocumentReference", f"{client}-doc")
 
 
-def cells() -> list[tuple[str, str, str]]:
+def cells() -> list[tuple[str, str, str, str]]:
     return [(client, register, *cell_resource(client, register)) for client in CLIENTS for register in REGISTERS]
 
 
@@ -88,28 +88,29 @@ def test_read_history_and_write_decisions(persona: str, world: World, client: Cl
     wrong: list[str] = []
     headers = world.headers(persona)
     type_history = {
-        t: ids(client.get(f"/fhir/{t}/_history?_count=1000", **headers)) for t in ("Observation", "DocumentReference")
+        t: ids(client.get(f"/fhir/{t}/_history?_count=1000", headers=headers))
+        for t in ("Observation", "DocumentReference")
     }
     for patient, register, resource_type, logical_id in cells():
         allowed = register in READ[persona].get(patient, ())
-        read = client.get(f"/fhir/{resource_type}/{logical_id}", **headers)
+        read = client.get(f"/fhir/{resource_type}/{logical_id}", headers=headers)
         if read.status_code != (200 if allowed else 403):
             wrong.append(f"read {logical_id}: {read.status_code}, expected {'200' if allowed else '403'}")
-        history = client.get(f"/fhir/{resource_type}/{logical_id}/_history", **headers)
+        history = client.get(f"/fhir/{resource_type}/{logical_id}/_history", headers=headers)
         if history.status_code != (200 if allowed else 403):
             wrong.append(f"history {logical_id}: {history.status_code}")
         if (logical_id in type_history[resource_type]) != allowed:
             wrong.append(f"type history {'lacks' if allowed else 'shows'} {logical_id}")
         may_write = register in WRITE[persona].get(patient, ())
-        body = client.get(f"/fhir/{resource_type}/{logical_id}", **world.headers("feed")).json()
+        body = client.get(f"/fhir/{resource_type}/{logical_id}", headers=world.headers("feed")).json()
         update = client.put(
-            f"/fhir/{resource_type}/{logical_id}", data=body, content_type="application/fhir+json", **headers
+            f"/fhir/{resource_type}/{logical_id}", data=body, content_type="application/fhir+json", headers=headers
         )
         if update.status_code != (200 if may_write else 403):
             wrong.append(f"write {logical_id}: {update.status_code}, expected {'200' if may_write else '403'}")
     for logical_id in SPECIAL:
         allowed = logical_id in SPECIAL_READ.get(persona, ())
-        read = client.get(f"/fhir/Observation/{logical_id}", **headers)
+        read = client.get(f"/fhir/Observation/{logical_id}", headers=headers)
         if read.status_code != (200 if allowed else 403):
             wrong.append(f"read {logical_id}: {read.status_code}")
         if (logical_id in type_history["Observation"]) != allowed:
@@ -124,15 +125,15 @@ def test_search_include_everything_and_total_decisions(persona: str, world: Worl
     headers = world.headers(persona)
     for patient, register, resource_type, logical_id in cells():
         allowed = register in READ[persona].get(patient, ())
-        found = client.get(f"/fhir/{resource_type}?subject=Patient/{patient}&_total=accurate", **headers)
+        found = client.get(f"/fhir/{resource_type}?subject=Patient/{patient}&_total=accurate", headers=headers)
         if (logical_id in ids(found)) != allowed:
             wrong.append(f"search {'lacks' if allowed else 'shows'} {logical_id}")
         if found.status_code == 200 and found.json().get("total") != len(ids(found)):
             wrong.append(f"search total for {patient} counts what it does not show")
-        included = client.get(f"/fhir/Patient?_id={patient}&_revinclude={resource_type}:subject", **headers)
+        included = client.get(f"/fhir/Patient?_id={patient}&_revinclude={resource_type}:subject", headers=headers)
         if (logical_id in ids(included)) != allowed:
             wrong.append(f"_revinclude {'lacks' if allowed else 'shows'} {logical_id}")
-        everything = client.get(f"/fhir/Patient/{patient}/$everything", **headers)
+        everything = client.get(f"/fhir/Patient/{patient}/$everything", headers=headers)
         shown = everything.status_code == 200 and logical_id in ids(everything)
         if shown != allowed:
             wrong.append(f"$everything {'lacks' if allowed else 'shows'} {logical_id}")
