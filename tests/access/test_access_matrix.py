@@ -18,27 +18,28 @@ from kaari.fhir.store import Store
 from tests.access.personas import CLIENTS, PERSONAS, REGISTERS, World
 
 H, S = REGISTER_HEALTH, REGISTER_SOCIAL
-ALL = dict.fromkeys(CLIENTS, (H, S))
+ALL: dict[str, tuple[str, ...]] = dict.fromkeys(CLIENTS, (H, S))
 NONE: dict[str, tuple[str, ...]] = {}
 
 # Which registers of which clients each persona may read.
-READ: dict[str, dict[str, tuple[str, ...]]] = {
+Registers = dict[str, tuple[str, ...]]
+READ: dict[str, Registers] = {
     "dr_ahonen": {"aino": (H,), "kaisa": (H,), "tuuli": (H,), "veeti": (H,)},
     "dr_berg": NONE,
     "nurse_ceder": {"aino": (H,), "kaisa": (H,), "tuuli": (H,), "veeti": (H,)},
     "sw_dahl": {"aino": (S,), "kaisa": (S,)},
     "sw_eklund": NONE,
     "pharmacist_fors": {"aino": (H,), "kaisa": (H,), "tuuli": (H,), "veeti": (H,)},
-    "nurse_jokinen": {"aino": (H, S), "kaisa": (H,)},  # Aino consents across registers, Kaisa forbids it
+    "nurse_jokinen": Registers(aino=(H, S), kaisa=(H,)),  # Aino consents across registers, Kaisa forbids it
     "feed": ALL,
-    "veeti_r": {"veeti": (H, S)},
-    "maija_r": {"veeti": (H, S)},
-    "tuuli_r": {"tuuli": (H, S)},
-    "kaisa_r": {"kaisa": (H, S)},
+    "veeti_r": Registers(veeti=(H, S)),
+    "maija_r": Registers(veeti=(H, S)),
+    "tuuli_r": Registers(tuuli=(H, S)),
+    "kaisa_r": Registers(kaisa=(H, S)),
 }
 
 # Which existing resources each persona may update: only in their own register and unit, with a relationship.
-WRITE: dict[str, dict[str, tuple[str, ...]]] = {
+WRITE: dict[str, Registers] = {
     "dr_ahonen": {"aino": (H,), "kaisa": (H,), "tuuli": (H,), "veeti": (H,)},
     "dr_berg": NONE,
     "nurse_ceder": {"aino": (H,), "kaisa": (H,), "tuuli": (H,), "veeti": (H,)},
