@@ -58,11 +58,12 @@ def scopes_grant(*, requested: tuple[Scope, ...], allowed: tuple[Scope, ...]) ->
         for cap in allowed:
             if cap.context != want.context:
                 continue
-            if cap.resource_type not in ("*", want.resource_type):
+            if want.resource_type != "*" and cap.resource_type not in ("*", want.resource_type):
                 continue
             operations = want.operations & cap.operations
             if operations:
-                resource_type = want.resource_type if want.resource_type != "*" else cap.resource_type
+                # The narrower of the two types: asking for `*` gets what the role allows per type.
+                resource_type = cap.resource_type if want.resource_type == "*" else want.resource_type
                 granted.append(Scope(want.context, resource_type, frozenset(operations)))
     return tuple(dict.fromkeys(granted))
 

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from kaari.access.tokens import user_state_forget
 from tests.access.personas import World, world_build
+
+
+@pytest.fixture(autouse=True)
+def fresh_token_state() -> None:
+    # Each test's database reuses user ids; the process-wide cache of user state must not outlive it.
+    user_state_forget()
 
 
 @pytest.fixture

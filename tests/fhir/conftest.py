@@ -46,7 +46,9 @@ class FhirClient:
 def fhir(client: Client, db: None) -> FhirClient:
     """An integration client with system-level access: the REST tests exercise FHIR semantics, not access rules."""
     from kaari.access.services import user_create, user_token
+    from kaari.access.tokens import user_state_forget
 
+    user_state_forget()  # user ids repeat between tests' databases
     user_create(username="rest-tests", role="integration")
     return FhirClient(client, token=user_token(username="rest-tests").token)
 
