@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -14,7 +16,8 @@ def fresh_token_state() -> None:
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None, settings: Any) -> World:
+    settings.KAARI_DEFAULT_KEEPER = "county"
     return world_build()
 
 
