@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from django.test import Client
 
-from kaari.access.services import system_store
 from kaari.access.relationships import RELEASE_DATE_EXTENSION
+from kaari.access.services import system_store
 from tests.access.personas import World
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyotp
 import pytest
 from django.contrib.auth.hashers import identify_hasher
@@ -23,7 +25,7 @@ def nurse(db: None) -> User:
     return user
 
 
-def sign_in(client: Client, password: str = PASSWORD) -> object:
+def sign_in(client: Client, password: str = PASSWORD) -> Any:
     return client.post("/signin", {"username": "nurse_ceder", "password": password})
 
 
@@ -44,7 +46,7 @@ def test_signing_in_and_out(nurse: User, client: Client):
 
 
 def test_the_sign_in_page_is_finnish_by_default(db: None, client: Client):
-    assert "Kirjaudu".encode() in client.get("/signin").content
+    assert b"Kirjaudu" in client.get("/signin").content
 
 
 def test_sign_in_needs_the_csrf_token(nurse: User):
