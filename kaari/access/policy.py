@@ -13,6 +13,7 @@ client, e.g. an Organization). Rules for professionals (Act 703/2023):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -49,110 +50,227 @@ def _marks(values: list[str] | tuple[str, ...] | frozenset[str]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-REGISTER = f"COALESCE(NULLIF(r.register, ''), '{REGISTER_HEALTH}')"
+class Dialect:
+    """How the rules name the row and the actor's facts: inline over `r` with parameters (any database), or
+    as the body of a PostgreSQL function over its arguments (the same rules, their plans cached per session)."""
+
+    def row(self, column: str) -> str:
+        return f"r.{column}"
+
+    def value(self, name: str, value: Any) -> str:
+        raise NotImplementedError
+
+    def values(self, name: str, values: list[str]) -> str:
+        raise NotImplementedError
 
 
-def _consent_exists(kind: str, extra: str, now: Any) -> tuple[str, list[Any]]:
-    sql = (
-        "EXISTS (SELECT 1 FROM access_consent_rule k WHERE k.patient_id = r.compartment AND k.kind = %s"
-        f"{extra} AND (k.starts IS NULL OR k.starts <= %s) AND (k.ends IS NULL OR k.ends >= %s))"
-    )
-    return sql, [kind, now, now]
+class Inline(Dialect):
+    def __init__(self) -> None:
+        self.params: list[Any] = []
+
+    def value(self, name: str, value: Any) -> str:
+        self.params.append(value)
+        return "%s"
+
+    def values(self, name: str, values: list[str]) -> str:
+        self.params.extend(values or ["-"])
+        return f"({_marks(values or ['-'])})"
 
 
-def professional_basis(principal: Principal, now: datetime | None = None) -> Sql:
+class FunctionBody(Dialect):
+    def row(self, column: str) -> str:
+        return f"p_{column}"
+
+    def value(self, name: str, value: Any) -> str:
+        return f"p_{name}"
+
+    def values(self, name: str, values: list[str]) -> str:
+        return f"(SELECT unnest(p_{name}))"
+
+
+@dataclass(frozen=True)
+class ProfessionalFacts:
+    tasks: list[str]
+    primary: str
+    client_level: list[str]
+    unit: str | None
+    practitioner: str | None
+    user: int | None
+    at: Any
+    cutoff: Any
+    statutory: bool
+
+
+def professional_facts(principal: Principal, now: datetime | None = None) -> ProfessionalFacts:
     now = now or datetime.now(UTC)
-    at = _ts(now)
-    cutoff = _ts(now - timedelta(days=conf.recent_relationship_days()))
-    client_level = sorted(conf.client_level_types())
-    tasks = list(principal.task_registers) or ["-"]
-    unit = principal.organization_id
-    is_client_level = f"r.resource_type IN ({_marks(client_level)})"
-    cross = f"(NOT {is_client_level} AND {REGISTER} <> %s)"
-    cross_params = [*client_level, principal.register or "-"]
-
-    sql = Sql("CASE WHEN r.compartment IS NULL THEN 'non-client' WHEN (")
-    # 1. registers of their tasks
-    sql.add(f"NOT ({is_client_level} OR {REGISTER} IN ({_marks(tasks)}))", *client_level, *tasks)
-    # 2. a denial towards their unit, for data another keeper holds
-    if unit:
-        denial, params = _consent_exists("deny-organization", " AND k.organization_id = %s", at)
-        sql.add(f" OR ({denial} AND r.keeper <> %s)", params[0], unit, *params[1:], unit)
-    # 3. the other register: denial always wins; otherwise statutory basis or the client's consent
-    deny_between, deny_params = _consent_exists("deny-registers", f" AND k.register = {REGISTER}", at)
-    sql.add(f" OR ({cross} AND ({deny_between}", *cross_params, *deny_params)
-    if principal.unit.cross_register_basis != "statutory":
-        permit, permit_params = _consent_exists("permit-registers", f" AND k.register = {REGISTER}", at)
-        sql.add(f" OR NOT {permit}", *permit_params)
-    sql.add("))) THEN NULL")
-    # 4. relationship, then emergency
-    holders: list[str] = []
-    holder_params: list[Any] = []
-    if unit:
-        holders.append("c.organization_id = %s")
-        holder_params.append(unit)
-    if principal.practitioner_id:
-        holders.append("c.practitioner_id = %s")
-        holder_params.append(principal.practitioner_id)
-    if holders:
-        sql.add(
-            " WHEN EXISTS (SELECT 1 FROM access_care_relationship c WHERE c.patient_id = r.compartment"
-            f" AND ({' OR '.join(holders)}) AND (c.ends IS NULL OR c.ends >= %s))",
-            *holder_params,
-            cutoff,
-        )
-        cross_basis = "statutory" if principal.unit.cross_register_basis == "statutory" else "consent"
-        sql.add(f" THEN CASE WHEN {cross} THEN '{cross_basis}' ELSE 'care-relationship' END", *cross_params)
-    if principal.user_id is not None:
-        sql.add(
-            " WHEN EXISTS (SELECT 1 FROM access_emergency e WHERE e.user_id = %s AND e.patient_id = r.compartment"
-            " AND e.starts <= %s AND e.expires > %s) THEN 'emergency'",
-            principal.user_id,
-            at,
-            at,
-        )
-    return sql.add(" ELSE NULL END")
-
-
-def resident_basis(principal: Principal, now: datetime | None = None) -> Sql:
-    now = now or datetime.now(UTC)
-    today = now.date()
-    adult_born_before = (
-        today.replace(year=today.year - 18)
-        if not (today.month == 2 and today.day == 29)
-        else today.replace(year=today.year - 18, day=28)
+    return ProfessionalFacts(
+        tasks=list(principal.task_registers),
+        primary=principal.register or "-",
+        client_level=sorted(conf.client_level_types()),
+        unit=principal.organization_id or None,
+        practitioner=principal.practitioner_id or None,
+        user=principal.user_id,
+        at=_ts(now),
+        cutoff=_ts(now - timedelta(days=conf.recent_relationship_days())),
+        statutory=principal.unit.cross_register_basis == "statutory",
     )
-    sql = Sql("CASE WHEN r.compartment IS NULL THEN 'non-client'")
-    sql.add(
-        " WHEN EXISTS (SELECT 1 FROM access_release_delay d WHERE d.resource_type = r.resource_type"
-        " AND d.logical_id = r.logical_id AND d.release_on > %s) THEN NULL",
-        _day(today),
+
+
+def professional_rules(d: Dialect, f: ProfessionalFacts) -> str:
+    """The professional's rules (see the module docstring) as one CASE expression.
+
+    Every piece that names a fact is a function called where the text needs it, so that the Inline dialect
+    takes its parameters in the order they appear.
+    """
+    compartment, resource_type, keeper = d.row("compartment"), d.row("resource_type"), d.row("keeper")
+    register = f"COALESCE(NULLIF({d.row('register')}, ''), '{REGISTER_HEALTH}')"
+
+    def client_level() -> str:
+        return f"{resource_type} IN {d.values('client_level', f.client_level)}"
+
+    def cross() -> str:
+        return f"(NOT {client_level()} AND {register} <> {d.value('primary', f.primary)})"
+
+    def unit() -> str:
+        return d.value("unit", f.unit)
+
+    def at() -> str:
+        return d.value("at", f.at)
+
+    def consent(kind: str, condition: Callable[[], str]) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM access_consent_rule k WHERE k.patient_id = {compartment}"
+            f" AND k.kind = '{kind}' AND {condition()}"
+            f" AND (k.starts IS NULL OR k.starts <= {at()}) AND (k.ends IS NULL OR k.ends >= {at()}))"
+        )
+
+    def statutory() -> str:
+        return d.value("statutory", f.statutory)
+
+    def same_register() -> str:
+        return f"k.register = {register}"
+
+    sql = f"CASE WHEN {compartment} IS NULL THEN 'non-client'"
+    sql += f" WHEN NOT ({client_level()} OR {register} IN {d.values('tasks', f.tasks)}) THEN NULL"
+    denied_unit = consent("deny-organization", lambda: f"k.organization_id = {unit()}")
+    sql += f" WHEN {denied_unit} AND {keeper} <> {unit()} THEN NULL"
+    sql += f" WHEN {cross()} AND {consent('deny-registers', same_register)} THEN NULL"
+    sql += f" WHEN {cross()} AND NOT {statutory()}"
+    sql += f" AND NOT {consent('permit-registers', same_register)} THEN NULL"
+    holders = f"(c.organization_id = {unit()} OR c.practitioner_id = {d.value('practitioner', f.practitioner)})"
+    cutoff = d.value("cutoff", f.cutoff)
+    sql += (
+        f" WHEN EXISTS (SELECT 1 FROM access_care_relationship c WHERE c.patient_id = {compartment}"
+        f" AND {holders} AND (c.ends IS NULL OR c.ends >= {cutoff}))"
     )
-    own = principal.patient_id or "-"
-    sql.add(" WHEN r.compartment = %s THEN 'own-data'", own)
-    sql.add(
+    sql += f" THEN CASE WHEN {cross()} THEN CASE WHEN {statutory()} THEN 'statutory' ELSE 'consent' END"
+    sql += " ELSE 'care-relationship' END"
+    user = d.value("user", f.user)
+    sql += (
+        f" WHEN EXISTS (SELECT 1 FROM access_emergency e WHERE e.user_id = {user}"
+        f" AND e.patient_id = {compartment} AND e.starts <= {at()} AND e.expires > {at()}) THEN 'emergency'"
+    )
+    return sql + " ELSE NULL END"
+
+
+@dataclass(frozen=True)
+class ResidentFacts:
+    own: str
+    adult_born_before: Any
+    today: Any
+
+
+def resident_facts(principal: Principal, now: datetime | None = None) -> ResidentFacts:
+    today = (now or datetime.now(UTC)).date()
+    try:
+        adult = today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        adult = today.replace(year=today.year - 18, day=28)
+    return ResidentFacts(own=principal.patient_id or "-", adult_born_before=_day(adult), today=_day(today))
+
+
+def resident_rules(d: Dialect, f: ResidentFacts) -> str:
+    """Residents: their own data and their minors', except what is not yet released or withheld from guardians."""
+    compartment, resource_type, logical_id = d.row("compartment"), d.row("resource_type"), d.row("logical_id")
+    sql = f"CASE WHEN {compartment} IS NULL THEN 'non-client'"
+    sql += (
+        f" WHEN EXISTS (SELECT 1 FROM access_release_delay x WHERE x.resource_type = {resource_type}"
+        f" AND x.logical_id = {logical_id} AND x.release_on > {d.value('today', f.today)}) THEN NULL"
+    )
+    sql += f" WHEN {compartment} = {d.value('own', f.own)} THEN 'own-data'"
+    own = d.value("own", f.own)
+    adult = d.value("adult_born_before", f.adult_born_before)
+    today = d.value("today", f.today)
+    this_resource = f"w.resource_type = {resource_type} AND w.logical_id = {logical_id}"
+    sql += (
         " WHEN EXISTS (SELECT 1 FROM access_guardianship g"
         " JOIN access_person gp ON gp.hetu = g.guardian_hetu"
         " JOIN access_person mp ON mp.patient_id = g.minor_patient_id"
-        " WHERE g.minor_patient_id = r.compartment AND gp.patient_id = %s AND gp.hetu <> ''"
-        " AND mp.birth_date > %s AND (g.ends IS NULL OR g.ends >= %s))"
-        " AND NOT EXISTS (SELECT 1 FROM access_guardian_restriction x WHERE x.patient_id = r.compartment"
-        " AND (x.resource_type = '' OR (x.resource_type = r.resource_type AND x.logical_id = r.logical_id)))"
-        " THEN 'guardian'",
-        own,
-        _day(adult_born_before),
-        _day(today),
+        f" WHERE g.minor_patient_id = {compartment} AND gp.patient_id = {own} AND gp.hetu <> ''"
+        f" AND mp.birth_date > {adult} AND (g.ends IS NULL OR g.ends >= {today}))"
+        " AND NOT EXISTS (SELECT 1 FROM access_guardian_restriction w"
+        f" WHERE w.patient_id = {compartment} AND (w.resource_type = '' OR ({this_resource})))"
+        " THEN 'guardian'"
     )
-    return sql.add(" ELSE NULL END")
+    return sql + " ELSE NULL END"
+
+
+# PostgreSQL functions holding the same rules, so that a read's check is planned once per session.
+PROFESSIONAL_FUNCTION = (
+    "kaari_professional_basis",
+    [("compartment", "text"), ("resource_type", "text"), ("register", "text"), ("keeper", "text")],
+    [
+        ("tasks", "text[]"), ("primary", "text"), ("client_level", "text[]"), ("unit", "text"),
+        ("practitioner", "text"), ("user", "bigint"), ("at", "timestamptz"), ("cutoff", "timestamptz"),
+        ("statutory", "boolean"),
+    ],
+)  # fmt: skip
+RESIDENT_FUNCTION = (
+    "kaari_resident_basis",
+    [("compartment", "text"), ("resource_type", "text"), ("logical_id", "text")],
+    [("own", "text"), ("adult_born_before", "date"), ("today", "date")],
+)
+
+
+def postgres_functions_sql() -> list[str]:
+    """CREATE OR REPLACE statements for the rule functions (run after every migrate on PostgreSQL)."""
+    placeholder = ProfessionalFacts([], "", [], None, None, None, None, None, False)
+    bodies = {
+        PROFESSIONAL_FUNCTION[0]: professional_rules(FunctionBody(), placeholder),
+        RESIDENT_FUNCTION[0]: resident_rules(FunctionBody(), ResidentFacts("", None, None)),
+    }
+    statements = []
+    for name, row_args, fact_args in (PROFESSIONAL_FUNCTION, RESIDENT_FUNCTION):
+        args = ", ".join(f"p_{arg} {kind}" for arg, kind in (*row_args, *fact_args))
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {name}({args}) RETURNS text LANGUAGE plpgsql STABLE AS $kaari$"
+            f" BEGIN RETURN ({bodies[name]}); END $kaari$"
+        )
+    return statements
+
+
+def _function_call(function: tuple[str, list[tuple[str, str]], list[tuple[str, str]]], facts: Any) -> Sql:
+    name, row_args, fact_args = function
+    sql = Sql(f"{name}(" + ", ".join(f"r.{arg}" for arg, _ in row_args))
+    for arg, kind in fact_args:
+        sql.add(f", %s::{kind}", getattr(facts, arg))
+    return sql.add(")")
 
 
 def basis_expression(principal: Principal) -> Sql | None:
     """The per-row basis for this actor, or None when rows need no check (system access, limited by scopes)."""
     if principal.is_system:
         return None
+    inline = Inline()
     if principal.is_resident:
-        return resident_basis(principal)
-    return professional_basis(principal)
+        resident = resident_facts(principal)
+        if connection.vendor == "postgresql":
+            return _function_call(RESIDENT_FUNCTION, resident)
+        return Sql(resident_rules(inline, resident), inline.params)
+    professional = professional_facts(principal)
+    if connection.vendor == "postgresql":
+        return _function_call(PROFESSIONAL_FUNCTION, professional)
+    return Sql(professional_rules(inline, professional), inline.params)
 
 
 def type_filter(types: frozenset[str] | None) -> Sql | None:
