@@ -146,8 +146,9 @@ class AccessGate:
             types = policy.type_filter(self.principal.scopes.types_for(READ))
             if types is not None:
                 parts.append(types)
-        if self._basis is not None:
-            parts.append(policy.Sql(f"({self._basis.text}) IS NOT NULL", list(self._basis.params)))
+        condition = policy.filter_expression(self.principal)
+        if condition is not None:
+            parts.append(condition)
         if not parts:
             return None
         return SqlRestriction(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -78,11 +79,19 @@ class Inline(Dialect):
 
 
 class FunctionBody(Dialect):
+    # Inside the functions, time comes from the database, so that a call's arguments stay the same per actor.
+    CLOCK = {
+        "at": "statement_timestamp()",
+        "cutoff": "(statement_timestamp() - p_recent_days * interval '1 day')",
+        "today": "statement_timestamp()::date",
+        "adult_born_before": "(statement_timestamp() - interval '18 years')::date",
+    }
+
     def row(self, column: str) -> str:
         return f"p_{column}"
 
     def value(self, name: str, value: Any) -> str:
-        return f"p_{name}"
+        return self.CLOCK.get(name, f"p_{name}")
 
     def values(self, name: str, values: list[str]) -> str:
         return f"(SELECT unnest(p_{name}))"
@@ -99,6 +108,7 @@ class ProfessionalFacts:
     at: Any
     cutoff: Any
     statutory: bool
+    recent_days: int = 90
 
 
 def professional_facts(principal: Principal, now: datetime | None = None) -> ProfessionalFacts:
@@ -113,6 +123,7 @@ def professional_facts(principal: Principal, now: datetime | None = None) -> Pro
         at=_ts(now),
         cutoff=_ts(now - timedelta(days=conf.recent_relationship_days())),
         statutory=principal.unit.cross_register_basis == "statutory",
+        recent_days=conf.recent_relationship_days(),
     )
 
 
@@ -221,20 +232,19 @@ PROFESSIONAL_FUNCTION = (
     [("compartment", "text"), ("resource_type", "text"), ("register", "text"), ("keeper", "text")],
     [
         ("tasks", "text[]"), ("primary", "text"), ("client_level", "text[]"), ("unit", "text"),
-        ("practitioner", "text"), ("user", "bigint"), ("at", "timestamptz"), ("cutoff", "timestamptz"),
-        ("statutory", "boolean"),
+        ("practitioner", "text"), ("user", "bigint"), ("recent_days", "integer"), ("statutory", "boolean"),
     ],
 )  # fmt: skip
 RESIDENT_FUNCTION = (
     "kaari_resident_basis",
     [("compartment", "text"), ("resource_type", "text"), ("logical_id", "text")],
-    [("own", "text"), ("adult_born_before", "date"), ("today", "date")],
+    [("own", "text")],
 )
 
 
 def postgres_functions_sql() -> list[str]:
     """CREATE OR REPLACE statements for the rule functions (run after every migrate on PostgreSQL)."""
-    placeholder = ProfessionalFacts([], "", [], None, None, None, None, None, False)
+    placeholder = ProfessionalFacts([], "", [], None, None, None, None, None, False, 0)
     bodies = {
         PROFESSIONAL_FUNCTION[0]: professional_rules(FunctionBody(), placeholder),
         RESIDENT_FUNCTION[0]: resident_rules(FunctionBody(), ResidentFacts("", None, None)),
@@ -257,20 +267,110 @@ def _function_call(function: tuple[str, list[tuple[str, str]], list[tuple[str, s
     return sql.add(")")
 
 
+@lru_cache(maxsize=4096)
+def _function_call_cached(principal: Principal, recent_days: int, client_level: frozenset[str]) -> Sql:
+    if principal.is_resident:
+        return _function_call(RESIDENT_FUNCTION, resident_facts(principal))
+    return _function_call(PROFESSIONAL_FUNCTION, professional_facts(principal))
+
+
 def basis_expression(principal: Principal) -> Sql | None:
     """The per-row basis for this actor, or None when rows need no check (system access, limited by scopes)."""
     if principal.is_system:
         return None
+    if connection.vendor == "postgresql":
+        # The same text and arguments for every request of this actor: built once per process.
+        return _function_call_cached(principal, conf.recent_relationship_days(), conf.client_level_types())
     inline = Inline()
     if principal.is_resident:
-        resident = resident_facts(principal)
-        if connection.vendor == "postgresql":
-            return _function_call(RESIDENT_FUNCTION, resident)
-        return Sql(resident_rules(inline, resident), inline.params)
-    professional = professional_facts(principal)
-    if connection.vendor == "postgresql":
-        return _function_call(PROFESSIONAL_FUNCTION, professional)
-    return Sql(professional_rules(inline, professional), inline.params)
+        return Sql(resident_rules(inline, resident_facts(principal)), inline.params)
+    return Sql(professional_rules(inline, professional_facts(principal)), inline.params)
+
+
+def professional_filter(principal: Principal, now: datetime | None = None) -> Sql:
+    """The professional's rules as a filter: the same decisions as `professional_rules` gives non-NULL for,
+    written with uncorrelated subqueries so that a search or history scan probes a hash, not a query per row."""
+    f = professional_facts(principal, now)
+    register = "COALESCE(NULLIF(r.register, ''), '" + REGISTER_HEALTH + "')"
+    active = "(k.starts IS NULL OR k.starts <= %s) AND (k.ends IS NULL OR k.ends >= %s)"
+    client_level = f"r.resource_type IN ({_marks(f.client_level)})"
+    sql = Sql("r.compartment IS NULL OR (")
+    sql.add(f"({client_level} OR {register} IN ({_marks(f.tasks or ['-'])}))", *f.client_level, *(f.tasks or ["-"]))
+    sql.add(
+        " AND NOT (r.keeper <> %s AND r.compartment IN (SELECT k.patient_id FROM access_consent_rule k"
+        f" WHERE k.kind = 'deny-organization' AND k.organization_id = %s AND {active}))",
+        f.unit,
+        f.unit,
+        f.at,
+        f.at,
+    )
+    cross = f"(NOT {client_level} AND {register} <> %s)"
+    sql.add(
+        f" AND NOT ({cross} AND (r.compartment, {register}) IN (SELECT k.patient_id, k.register"
+        f" FROM access_consent_rule k WHERE k.kind = 'deny-registers' AND {active}))",
+        *f.client_level,
+        f.primary,
+        f.at,
+        f.at,
+    )
+    if not f.statutory:
+        sql.add(
+            f" AND NOT ({cross} AND (r.compartment, {register}) NOT IN (SELECT k.patient_id, k.register"
+            f" FROM access_consent_rule k WHERE k.kind = 'permit-registers' AND {active}))",
+            *f.client_level,
+            f.primary,
+            f.at,
+            f.at,
+        )
+    sql.add(
+        " AND (r.compartment IN (SELECT c.patient_id FROM access_care_relationship c"
+        " WHERE (c.organization_id = %s OR c.practitioner_id = %s) AND (c.ends IS NULL OR c.ends >= %s))",
+        f.unit,
+        f.practitioner,
+        f.cutoff,
+    )
+    sql.add(
+        " OR r.compartment IN (SELECT e.patient_id FROM access_emergency e"
+        " WHERE e.user_id = %s AND e.starts <= %s AND e.expires > %s)))",
+        f.user,
+        f.at,
+        f.at,
+    )
+    return sql
+
+
+def resident_filter(principal: Principal, now: datetime | None = None) -> Sql:
+    """The resident's rules as a filter with uncorrelated subqueries (see `resident_rules`)."""
+    f = resident_facts(principal, now)
+    sql = Sql("r.compartment IS NULL OR (")
+    sql.add(
+        "(r.resource_type, r.logical_id) NOT IN (SELECT x.resource_type, x.logical_id FROM access_release_delay x"
+        " WHERE x.release_on > %s)",
+        f.today,
+    )
+    sql.add(" AND (r.compartment = %s", f.own)
+    sql.add(
+        " OR (r.compartment IN (SELECT g.minor_patient_id FROM access_guardianship g"
+        " JOIN access_person gp ON gp.hetu = g.guardian_hetu"
+        " JOIN access_person mp ON mp.patient_id = g.minor_patient_id"
+        " WHERE gp.patient_id = %s AND gp.hetu <> '' AND mp.birth_date > %s AND (g.ends IS NULL OR g.ends >= %s))",
+        f.own,
+        f.adult_born_before,
+        f.today,
+    )
+    sql.add(
+        " AND r.compartment NOT IN (SELECT w.patient_id FROM access_guardian_restriction w WHERE w.resource_type = '')"
+        " AND (r.resource_type, r.logical_id) NOT IN (SELECT w.resource_type, w.logical_id"
+        " FROM access_guardian_restriction w WHERE w.resource_type <> ''))))"
+    )
+    return sql
+
+
+def filter_expression(principal: Principal) -> Sql | None:
+    """The condition searches, includes, counts and history apply, or None for system access."""
+    if principal.is_system:
+        return None
+    return resident_filter(principal) if principal.is_resident else professional_filter(principal)
 
 
 def type_filter(types: frozenset[str] | None) -> Sql | None:
