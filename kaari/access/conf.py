@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -76,7 +77,11 @@ def _key(purpose: str, override: str) -> bytes:
     import os
 
     explicit = os.environ.get(override, "") or str(_setting(override, "") or "")
-    material = explicit or f"{purpose}:{settings.SECRET_KEY}"
+    return _derived(explicit or f"{purpose}:{settings.SECRET_KEY}")
+
+
+@lru_cache(maxsize=8)
+def _derived(material: str) -> bytes:
     return hashlib.sha256(material.encode()).digest()
 
 

@@ -61,7 +61,8 @@ class Dialect:
     def value(self, name: str, value: Any) -> str:
         raise NotImplementedError
 
-    def values(self, name: str, values: list[str]) -> str:
+    def member(self, expression: str, name: str, values: list[str]) -> str:
+        """`expression` is one of the values."""
         raise NotImplementedError
 
 
@@ -73,9 +74,9 @@ class Inline(Dialect):
         self.params.append(value)
         return "%s"
 
-    def values(self, name: str, values: list[str]) -> str:
+    def member(self, expression: str, name: str, values: list[str]) -> str:
         self.params.extend(values or ["-"])
-        return f"({_marks(values or ['-'])})"
+        return f"{expression} IN ({_marks(values or ['-'])})"
 
 
 class FunctionBody(Dialect):
@@ -93,8 +94,8 @@ class FunctionBody(Dialect):
     def value(self, name: str, value: Any) -> str:
         return self.CLOCK.get(name, f"p_{name}")
 
-    def values(self, name: str, values: list[str]) -> str:
-        return f"(SELECT unnest(p_{name}))"
+    def member(self, expression: str, name: str, values: list[str]) -> str:
+        return f"{expression} = ANY(p_{name})"
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def professional_rules(d: Dialect, f: ProfessionalFacts) -> str:
     register = f"COALESCE(NULLIF({d.row('register')}, ''), '{REGISTER_HEALTH}')"
 
     def client_level() -> str:
-        return f"{resource_type} IN {d.values('client_level', f.client_level)}"
+        return d.member(resource_type, "client_level", f.client_level)
 
     def cross() -> str:
         return f"(NOT {client_level()} AND {register} <> {d.value('primary', f.primary)})"
@@ -162,7 +163,7 @@ def professional_rules(d: Dialect, f: ProfessionalFacts) -> str:
         return f"k.register = {register}"
 
     sql = f"CASE WHEN {compartment} IS NULL THEN 'non-client'"
-    sql += f" WHEN NOT ({client_level()} OR {register} IN {d.values('tasks', f.tasks)}) THEN NULL"
+    sql += f" WHEN NOT ({client_level()} OR {d.member(register, 'tasks', f.tasks)}) THEN NULL"
     denied_unit = consent("deny-organization", lambda: f"k.organization_id = {unit()}")
     sql += f" WHEN {denied_unit} AND {keeper} <> {unit()} THEN NULL"
     sql += f" WHEN {cross()} AND {consent('deny-registers', same_register)} THEN NULL"
