@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from kaari import config
@@ -13,6 +15,8 @@ try:
     SECRET_KEY = config.secret_key(DATA_DIR)
     _db = config.database(DATA_DIR)
     KAARI_RECENT_RELATIONSHIP_DAYS = config.env_int("KAARI_RECENT_RELATIONSHIP_DAYS", 90)
+    # A region's laboratory knowledge (intervals, prices, local HL7 codes) over the shipped files.
+    KAARI_LAB_REGIONAL_FILE = os.environ.get("KAARI_LAB_REGIONAL_FILE", "")
 except config.ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 
@@ -36,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "kaari.server",
     "kaari.fhir",
+    "kaari.labs",
+    "kaari.safety",
+    "kaari.synth",
     "kaari.access",
 ]
 
@@ -48,6 +55,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# The FHIR API uses bearer tokens, not sessions or CSRF cookies; kaari.wsgi gives it this shorter stack.
+KAARI_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
 ]
 
 ROOT_URLCONF = "kaari.urls"
@@ -82,7 +95,8 @@ if _db.is_postgres:
             "HOST": _db.host,
             "PORT": _db.port,
             "CONN_MAX_AGE": None,
-            "CONN_HEALTH_CHECKS": True,
+            # A health check costs a round trip per request; a dead connection fails one request and is replaced.
+            "CONN_HEALTH_CHECKS": False,
             "OPTIONS": _options,
         }
     }

@@ -77,48 +77,55 @@ class PatientIdentity(models.Model):
 
 
 class SearchIndex(models.Model):
-    """Columns every search-index row shares. One table per search-parameter type."""
+    """Columns every search-index row shares. One table per search-parameter type.
+
+    The table design belongs to kaari.fhir.search (each type's class in kaari/fhir/search/types/ says how
+    it fills and queries its table). `grp` is 0 except on the rows of a composite parameter, where it ties
+    the component rows taken from one element (one Observation.component) together. Text columns are
+    compared in code-point order: PostgreSQL gives them the "C" collation (migration 0002), SQLite's
+    default BINARY collation already is.
+    """
 
     resource_id = models.BigIntegerField()
     resource_type = models.CharField(max_length=64)
     param = models.CharField(max_length=64)
     compartment = models.CharField(max_length=64, null=True)
+    grp = models.SmallIntegerField(default=0)
 
     class Meta:
         abstract = True
 
 
 class StringIndex(SearchIndex):
-    # `value` is case-folded with accents removed; `exact` keeps the original for :exact.
-    value = models.CharField(max_length=255)
+    # `value` is case-folded with accents removed (its first 512 characters); `exact` keeps the original.
+    value = models.TextField()
     exact = models.TextField()
 
     class Meta:
         db_table = "fhir_idx_string"
         indexes = [
-            models.Index(fields=["resource_id"], name="fhir_idx_string_res"),
-            models.Index(
-                fields=["resource_type", "param", "value"],
-                name="fhir_idx_string_value",
-                opclasses=["", "", "varchar_pattern_ops"],
-            ),
+            models.Index(fields=["resource_id", "param"], name="fhir_idx_string_res"),
+            models.Index(fields=["resource_type", "param", "value"], name="fhir_idx_string_value"),
         ]
 
 
 class TokenIndex(SearchIndex):
-    system = models.CharField(max_length=255, default="")
-    code = models.CharField(max_length=255, default="")
+    system = models.TextField(default="")
+    code = models.TextField(default="")
     # Identifier.type for :of-type, and the normalised display text for :text.
-    type_system = models.CharField(max_length=255, default="")
-    type_code = models.CharField(max_length=255, default="")
-    text = models.CharField(max_length=255, default="")
+    type_system = models.TextField(default="")
+    type_code = models.TextField(default="")
+    text = models.TextField(default="")
 
     class Meta:
         db_table = "fhir_idx_token"
         indexes = [
-            models.Index(fields=["resource_id"], name="fhir_idx_token_res"),
-            models.Index(fields=["resource_type", "param", "code", "system"], name="fhir_idx_token_code"),
-            models.Index(fields=["compartment", "param", "code"], name="fhir_idx_token_compartment"),
+            models.Index(fields=["resource_id", "param"], name="fhir_idx_token_res"),
+            # resource_id last: counting the matches of one code is an index-only scan.
+            models.Index(
+                fields=["resource_type", "param", "code", "system", "resource_id"], name="fhir_idx_token_code"
+            ),
+            models.Index(fields=["compartment", "resource_type", "param", "code"], name="fhir_idx_token_compartment"),
         ]
 
 
@@ -126,16 +133,23 @@ class ReferenceIndex(SearchIndex):
     target_type = models.CharField(max_length=64, default="")
     target_id = models.CharField(max_length=64, default="")
     target_version = models.CharField(max_length=64, default="")
-    # Absolute and canonical references keep their URL; local ones leave it empty.
+    # Absolute and canonical references keep their URL (without version); local ones leave it empty.
     url = models.TextField(default="")
+    identifier_system = models.TextField(default="")
+    identifier_value = models.TextField(default="")
 
     class Meta:
         db_table = "fhir_idx_reference"
         indexes = [
-            models.Index(fields=["resource_id"], name="fhir_idx_reference_res"),
+            models.Index(fields=["resource_id", "param"], name="fhir_idx_reference_res"),
             models.Index(
-                fields=["target_type", "target_id", "resource_type", "param"],
-                name="fhir_idx_reference_target",
+                fields=["target_id", "target_type", "resource_type", "param"], name="fhir_idx_reference_target"
+            ),
+            models.Index(fields=["url"], name="fhir_idx_reference_url", condition=~models.Q(url="")),
+            models.Index(
+                fields=["identifier_value"],
+                name="fhir_idx_reference_ident",
+                condition=~models.Q(identifier_value=""),
             ),
         ]
 
@@ -148,36 +162,35 @@ class DateIndex(SearchIndex):
     class Meta:
         db_table = "fhir_idx_date"
         indexes = [
-            models.Index(fields=["resource_id"], name="fhir_idx_date_res"),
+            models.Index(fields=["resource_id", "param"], name="fhir_idx_date_res"),
             models.Index(fields=["resource_type", "param", "low"], name="fhir_idx_date_low"),
-            models.Index(fields=["compartment", "param", "low"], name="fhir_idx_date_compartment"),
         ]
 
 
 class NumberIndex(SearchIndex):
-    # The range the stored value stands for at its own precision.
+    # A decimal is the point (value, value); a Range is (low, high), open ends infinite.
     low = models.FloatField()
     high = models.FloatField()
 
     class Meta:
         db_table = "fhir_idx_number"
         indexes = [
-            models.Index(fields=["resource_id"], name="fhir_idx_number_res"),
+            models.Index(fields=["resource_id", "param"], name="fhir_idx_number_res"),
             models.Index(fields=["resource_type", "param", "low"], name="fhir_idx_number_low"),
         ]
 
 
 class QuantityIndex(SearchIndex):
-    system = models.CharField(max_length=255, default="")
-    code = models.CharField(max_length=255, default="")
-    unit = models.CharField(max_length=255, default="")
+    system = models.TextField(default="")
+    code = models.TextField(default="")
+    unit = models.TextField(default="")
     low = models.FloatField()
     high = models.FloatField()
 
     class Meta:
         db_table = "fhir_idx_quantity"
         indexes = [
-            models.Index(fields=["resource_id"], name="fhir_idx_quantity_res"),
+            models.Index(fields=["resource_id", "param"], name="fhir_idx_quantity_res"),
             models.Index(fields=["resource_type", "param", "code", "low"], name="fhir_idx_quantity_value"),
         ]
 
@@ -188,5 +201,6 @@ class UriIndex(SearchIndex):
     class Meta:
         db_table = "fhir_idx_uri"
         indexes = [
-            models.Index(fields=["resource_id"], name="fhir_idx_uri_res"),
+            models.Index(fields=["resource_id", "param"], name="fhir_idx_uri_res"),
+            models.Index(fields=["resource_type", "param", "uri"], name="fhir_idx_uri_value"),
         ]

@@ -32,6 +32,7 @@ from kaari.fhir.store.gate import Gate, Labels
 from kaari.fhir.store.records import HistoryPage, StoredResource, WriteResult, instant_format
 from kaari.fhir.store.repository import WritePlan
 from kaari.fhir.validation import validate_resource
+from kaari.lib.hetu import hetu_is_valid
 from kaari.lib.jsonpatch import PatchError, json_patch_apply, merge_patch_apply
 from kaari.lib.jsonutil import json_dumps
 
@@ -70,12 +71,15 @@ def resource_validate(resource: Any, *, expected_type: str | None = None) -> dic
         )
     if isinstance(resource_type, str):
         storable_type_check(resource_type)
-    problems = [issue for issue in validate_resource(resource) if issue.severity in ("error", "fatal")]
+    problems = [
+        Issue(p.code, p.diagnostics, expression=p.expression, severity=p.severity)
+        for p in validate_resource(resource)
+        if p.severity in ("error", "fatal")
+    ]
+    if resource_type == "Patient":
+        problems.extend(_identity_code_problems(resource))
     if problems:
-        raise InvalidResource(
-            f"{resource_type} is not valid FHIR R4",
-            issues=[Issue(p.code, p.diagnostics, expression=p.expression, severity=p.severity) for p in problems],
-        )
+        raise InvalidResource(f"{resource_type} is not valid FHIR R4", issues=problems)
     return resource
 
 
@@ -88,6 +92,24 @@ def logical_id_check(logical_id: str) -> None:
             f"'{logical_id}' is not a valid resource id (1-64 of A-Z a-z 0-9 - .)",
             issues=[Issue("value", f"Invalid id '{logical_id}'", expression="id")],
         )
+
+
+def _identity_code_problems(patient: dict[str, Any]) -> list[Issue]:
+    """A personal identity code must be valid: date, individual number, century sign and check character."""
+    problems = []
+    for index, identifier in enumerate(patient.get("identifier") or ()):
+        if not isinstance(identifier, dict) or identifier.get("system") != conventions.HETU_SYSTEM:
+            continue
+        value = identifier.get("value")
+        if not isinstance(value, str) or not hetu_is_valid(value):
+            problems.append(
+                Issue(
+                    "value",
+                    f"'{value}' is not a valid Finnish personal identity code",
+                    expression=f"Patient.identifier[{index}].value",
+                )
+            )
+    return problems
 
 
 def new_id() -> str:

@@ -1,0 +1,72 @@
+"""`make bench-servers`: which production server serves Kaari's read path fastest on this machine.
+
+Loads the Synthea bundles into a fresh PostgreSQL database, then drives read-by-id with wrk (8 connections) against
+granian (WSGI), gunicorn (gthread) and uvicorn (ASGI), each with one worker per core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.request
+
+from benchmarks.support import SYNTHEA, database_fresh, free_port, kaari, kaari_env, server_running
+from benchmarks.wrk import wrk_run
+
+WORKERS = str(os.cpu_count() or 2)
+
+
+def server_commands(port: int) -> dict[str, list[str]]:
+    py = sys.executable
+    return {
+        "granian (wsgi)": [
+            py, "-m", "granian", "--interface", "wsgi", "--workers", WORKERS, "--blocking-threads", "4",
+            "--no-ws", "--port", str(port), "kaari.wsgi:application",
+        ],
+        "gunicorn (gthread)": [
+            py, "-m", "gunicorn", "-w", WORKERS, "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
+            "kaari.wsgi:application",
+        ],
+        "gunicorn (sync)": [
+            py, "-m", "gunicorn", "-w", WORKERS, "-b", f"127.0.0.1:{port}", "kaari.wsgi:application",
+        ],
+        "uvicorn (asgi)": [
+            py, "-m", "uvicorn", "--workers", WORKERS, "--port", str(port), "--no-access-log",
+            "kaari.asgi:application",
+        ],
+    }  # fmt: skip
+
+
+def read_paths(base: str, token: str | None, limit: int = 500) -> list[str]:
+    request = urllib.request.Request(f"{base}/fhir/_history?_count={limit}")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    bundle = json.loads(urllib.request.urlopen(request).read())
+    return [f"/fhir/{e['resource']['resourceType']}/{e['resource']['id']}" for e in bundle["entry"] if "resource" in e]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--database", default="kaari_bench_servers")
+    options = parser.parse_args()
+    env = kaari_env(database_fresh(options.database))
+    for step in (["migrate", "-v0"], ["load", "--quiet", str(SYNTHEA)]):
+        done = kaari(step, env)
+        if done.returncode != 0:
+            raise SystemExit(done.stderr)
+    token = env.get("KAARI_BENCH_TOKEN")
+    print(f"read-by-id, wrk 8 connections, {options.seconds} s, {WORKERS} workers each")
+    for name, command in server_commands(free_port()).items():
+        port = int(command[command.index("--port") + 1]) if "--port" in command else int(command[-2].split(":")[1])
+        with server_running(command, env, port) as base:
+            paths = read_paths(base, token)
+            wrk_run(base, paths, seconds=2, token=token)  # warm-up
+            result = wrk_run(base, paths, seconds=options.seconds, token=token)
+        print(f"{name:20} {result.line()}")
+
+
+if __name__ == "__main__":
+    main()

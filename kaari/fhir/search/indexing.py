@@ -1,0 +1,69 @@
+"""Index entries for one resource, computed inside the store's write transaction.
+
+`index_rows` evaluates every supported search parameter of the resource's type and returns the rows for
+each index table; `patient_compartments` says whose Patient compartments hold the resource.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from kaari.fhir.search.fhirpath import Typed
+from kaari.fhir.search.registry import SearchParameter, resource_parameters
+from kaari.fhir.search.types import SEARCH_TYPES
+from kaari.fhir.search.types.reference import reference_parse
+from kaari.fhir.spec import patient_compartment_params
+
+# Each index table's columns, in the order of the tuples index_rows returns. The store adds
+# resource_id, resource_type and compartment to every row.
+INDEX_TABLES: dict[str, tuple[str, ...]] = {t.table: t.columns for t in SEARCH_TYPES.values() if t.table}
+
+
+@cache
+def _index_plan(resource_type: str) -> tuple[tuple[SearchParameter, ...], Typed]:
+    parameters = resource_parameters(resource_type).supported.values()
+    indexed = tuple(p for p in parameters if p.evaluator is not None)
+    return indexed, Typed(resource_type, resource_type, "")
+
+
+def index_rows(resource: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """The search-index rows of `resource`: table name → rows of that table's INDEX_TABLES columns."""
+    plan, root_type = _index_plan(resource["resourceType"])
+    out: dict[str, list[tuple[Any, ...]]] = {table: [] for table in INDEX_TABLES}
+    root = [(resource, root_type)]
+    for parameter in plan:
+        assert parameter.evaluator is not None
+        nodes = parameter.evaluator(root, resource)
+        if nodes:
+            parameter.type.rows(parameter, 0, nodes, out, resource)
+    # A value can be reached twice (`name | name.family`); identical rows would only inflate counts.
+    return {table: list(dict.fromkeys(rows)) for table, rows in out.items() if rows}
+
+
+@cache
+def _compartment_plan(resource_type: str) -> tuple[SearchParameter, ...]:
+    supported = resource_parameters(resource_type).supported
+    codes = patient_compartment_params().get(resource_type, ())
+    return tuple(supported[code] for code in codes if code in supported)
+
+
+def patient_compartments(resource: dict[str, Any]) -> list[str]:
+    """Logical ids of the Patients whose compartment holds `resource`, per the R4 CompartmentDefinition.
+
+    A Patient is in its own compartment first. Only local references (`Patient/1`) count.
+    """
+    resource_type = resource["resourceType"]
+    found: list[str] = []
+    if resource_type == "Patient" and resource.get("id"):
+        found.append(resource["id"])
+    root = [(resource, Typed(resource_type, resource_type, ""))]
+    for parameter in _compartment_plan(resource_type):
+        assert parameter.evaluator is not None
+        for value, typed in parameter.evaluator(root, resource):
+            if typed.code != "Reference" or not isinstance(value.get("reference"), str):
+                continue
+            target = reference_parse(value["reference"])
+            if target.target_type == "Patient" and not target.url and target.target_id not in found:
+                found.append(target.target_id)
+    return found
