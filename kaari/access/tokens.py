@@ -104,6 +104,7 @@ def user_state_forget(user_id: int | None = None) -> None:
     with _cache_lock:
         if user_id is None:
             _cache.clear()
+            _verified.clear()
         else:
             _cache.pop(user_id, None)
 
@@ -146,13 +147,24 @@ def principal_of_user(user: object) -> Principal:
     )
 
 
+# Tokens this process has verified, with the principal made for them under the user state seen then. A
+# repeated token costs a dictionary lookup; a refreshed user state (the revocation path) makes a fresh principal.
+_verified: dict[str, tuple[dict[str, object], UserState, Principal]] = {}
+VERIFIED_MAX = 20_000
+
+
 def principal_from_token(token: str) -> Principal:
     """The principal a bearer token speaks for, or InvalidToken."""
-    claims = token_claims(token)
+    cached = _verified.get(token)
+    claims = cached[0] if cached is not None else token_claims(token)
+    if int(str(claims["exp"])) <= time.time():
+        raise InvalidToken("expired")
     user_id = claims.get("sub")
     if not isinstance(user_id, int):
         raise InvalidToken("no subject")
     state = user_state(user_id)
+    if cached is not None and state is cached[1]:
+        return cached[2]
     if state is None or not state.active or state.generation != claims.get("gen"):
         raise InvalidToken("revoked")
     granted = scope_set(str(claims.get("scp", "")))
@@ -166,4 +178,8 @@ def principal_from_token(token: str) -> Principal:
             for a in allowed.scopes
         )
     ]
-    return replace(state.principal, scopes=type(granted)(tuple(scopes)))
+    principal = replace(state.principal, scopes=type(granted)(tuple(scopes)))
+    if len(_verified) >= VERIFIED_MAX:
+        _verified.clear()
+    _verified[token] = (claims, state, principal)
+    return principal
