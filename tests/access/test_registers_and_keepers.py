@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+from django.core.management import call_command
 from django.test import Client
 
 from kaari.access.models import Unit
-from kaari.access.tokens import user_state_forget
 from kaari.fhir.conventions import KEEPER_EXTENSION, REGISTER_SYSTEM
 from tests.access.personas import World, labelled
 
@@ -46,8 +47,8 @@ def test_a_professional_cannot_choose_another_register_or_keeper(world: World, c
 
 
 def test_a_unit_can_be_configured_to_write_into_the_other_register(world: World, client: Client):
-    Unit.objects.update_or_create(organization_id="joint-team", defaults={"write_register": "social-welfare"})
-    user_state_forget()
+    call_command("access", "unit", "joint-team", "--write-register", "social-welfare", stdout=io.StringIO())
+    assert Unit.objects.get(organization_id="joint-team").extra_registers == "social-welfare"
     assert labels(created(client, world, "nurse_jokinen", note())) == ("social-welfare", "Organization/joint-team")
 
 
