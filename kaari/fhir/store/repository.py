@@ -233,25 +233,6 @@ def history_page(
     return [_stored(row) for row in rows[:count]], len(rows) > count
 
 
-def history_count(*, resource_type: str | None, logical_id: str | None, since: datetime | None) -> int:
-    where: list[str] = []
-    params: list[Any] = []
-    if resource_type is not None:
-        where.append("resource_type = %s")
-        params.append(resource_type)
-    if logical_id is not None:
-        where.append("logical_id = %s")
-        params.append(logical_id)
-    if since is not None:
-        where.append("last_updated >= %s")
-        params.append(_db_datetime(since))
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM fhir_resource_version{clause}", params)
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
 def identity_owners(identities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Which current resource holds each unique identifier."""
     owners: dict[tuple[str, str], int] = {}
