@@ -2,5 +2,6 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("kaari.fhir.urls")),
+    path("", include("kaari.access.urls")),
     path("", include("kaari.cds.urls")),
 ]

@@ -1,13 +1,13 @@
 from django.core.management import call_command
 
-from kaari.fhir.store import Store, TrustedGate
+from kaari.access.services import system_store
 
 
 def test_synth_load_generates_a_small_region_straight_into_the_store(db, capsys):
     call_command("synth", residents=15, seed=3, load=True, jobs=1)
     out = capsys.readouterr().out
     assert "0 problems" in out
-    history = Store(TrustedGate()).history(resource_type="Patient", count=1000)
+    history = system_store("test").history(resource_type="Patient", count=1000)
     assert len(history.entries) >= 15
 
 

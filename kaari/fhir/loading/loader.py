@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connections
 
-from kaari.fhir.store import Store, StoreError, TrustedGate
+from kaari.fhir.store import Store, StoreError
 from kaari.lib.jsonutil import JsonError, json_loads
 
 BATCH_SIZE = 500
@@ -21,8 +21,10 @@ SUFFIXES = (".json", ".ndjson")
 
 
 def loader_store() -> Store:
-    """The store bulk loads write through: the system itself."""
-    return Store(TrustedGate())
+    """The store bulk loads write through: the system itself, behind the access gate that logs every batch."""
+    from kaari.access.services import system_store
+
+    return system_store("load")
 
 
 def default_jobs() -> int:
