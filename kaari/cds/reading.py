@@ -27,16 +27,29 @@ def _searchset(resources: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def store_reader(*, store: Store, patient_id: str) -> PrefetchRead:
+    """Reads for one call. The first read of the patient's data reads the Patient itself: a caller whose access
+    does not cover the patient gets 403, rather than cards computed from a silently filtered chart."""
+    patient_read: list[dict[str, Any]] = []
+
+    def patient() -> dict[str, Any]:
+        if not patient_read:
+            try:
+                patient_read.append(store.read("Patient", patient_id).resource)
+            except (ResourceNotFound, ResourceGone) as exc:
+                raise DataUnavailable(f"Patient/{patient_id} is not in Kaari's store") from exc
+        return patient_read[0]
+
     def read(query: str) -> dict[str, Any] | None:
         path, _, query_string = query.partition("?")
         try:
+            if path == f"Patient/{patient_id}" and not query_string:
+                return patient()
+            patient()
             if not query_string and path.count("/") == 1:
                 resource_type, resource_id = path.split("/")
                 try:
                     return store.read(resource_type, resource_id).resource
-                except (ResourceNotFound, ResourceGone) as exc:
-                    if (resource_type, resource_id) == ("Patient", patient_id):
-                        raise DataUnavailable(f"Patient/{patient_id} is not in Kaari's store") from exc
+                except (ResourceNotFound, ResourceGone):
                     return None
             params = dict(parse_qsl(query_string))
             if params.get("patient") != patient_id and params.get("subject") != f"Patient/{patient_id}":

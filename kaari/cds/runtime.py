@@ -37,6 +37,7 @@ def service_call(*, service_id: str, body: Any, caller: Caller) -> dict[str, Any
     started = time.perf_counter()
     service = service_get(service_id)
     request = hook_request_parse(body=body, service_id=service.id, hook=service.hook)
+    caller.note(patient_id=request.patient_id, what=f"cds-services/{service.id} {request.hook_instance}")
     outcome = prefetch_complete(
         service=service, request=request, read=store_reader(store=caller.store, patient_id=request.patient_id)
     )
@@ -56,4 +57,7 @@ def service_call(*, service_id: str, body: Any, caller: Caller) -> dict[str, Any
 def feedback_receive(*, service_id: str, body: Any, caller: Caller) -> int:
     service = service_get(service_id)
     items = feedback_parse(body=body)
-    return len(feedback_record(service_id=service.id, items=items, caller=caller.name))
+    recorded = feedback_record(service_id=service.id, items=items, caller=caller.name)
+    for patient_id in dict.fromkeys(f.patient_id for f in recorded):
+        caller.note(patient_id=patient_id, what=f"cds-services/{service.id}/feedback")
+    return len(recorded)

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from kaari.cds.caller import Caller, caller_open
+from kaari.cds.caller import Caller, CdsNotAuthenticated, caller_open
 from kaari.cds.errors import BadCdsRequest, CdsError
 from kaari.cds.registry import discovery_json
 from kaari.cds.runtime import feedback_receive, service_call
@@ -42,7 +42,12 @@ def discovery(request: HttpRequest) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, run: Any) -> HttpResponse:
-    caller: Caller = caller_open(request)
+    try:
+        caller: Caller = caller_open(request)
+    except CdsNotAuthenticated as exc:
+        response = _json(exc.to_json(), status=exc.status)
+        response["WWW-Authenticate"] = 'Bearer realm="kaari", error="invalid_token"'
+        return response
     try:
         response = _json(run(caller))
     except CdsError as exc:

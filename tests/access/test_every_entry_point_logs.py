@@ -34,6 +34,9 @@ NO_CLIENT_DATA_URLS = {
 }
 # The FHIR API is one URL pattern whose route table is checked route by route below.
 FHIR_URLS = {"fhir", "^fhir/(?P<path>.*)$"}
+# CDS Hooks: discovery touches no client data; calls and feedback log through the caller's request gate
+# (tests/cds/test_bearer_tokens_and_the_gate.py proves it).
+CDS_URLS = {"cds-services", "cds-services/<str:service_id>", "cds-services/<str:service_id>/feedback"}
 NO_CLIENT_DATA_ROUTES = {"capabilities", "smart-configuration"}
 
 
@@ -48,7 +51,7 @@ def url_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[
 
 
 def test_every_url_is_either_the_fhir_api_or_known_to_touch_no_client_data():
-    unknown = [url for url in url_patterns() if url not in NO_CLIENT_DATA_URLS | FHIR_URLS]
+    unknown = [url for url in url_patterns() if url not in NO_CLIENT_DATA_URLS | FHIR_URLS | CDS_URLS]
     assert unknown == [], "classify each new URL here and prove that it logs"
 
 

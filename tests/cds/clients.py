@@ -47,6 +47,18 @@ class KaariHttp:
         assert response.status_code == 200, response.content
         return [e["response"]["location"].split("/")[1] for e in response.json()["entry"]]
 
+    def patient_admit(self, unit: str, **fields: Any) -> str:
+        """Post a new client and a visit to `unit` (the care relationship the gate requires); the client's id."""
+        patient_url = f"urn:uuid:{uuid.uuid4()}"
+        visit = {
+            "resourceType": "Encounter",
+            "status": "in-progress",
+            "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+            "subject": {"reference": patient_url},
+            "serviceProvider": {"reference": f"Organization/{unit}"},
+        }
+        return self.fhir_transaction([{"resourceType": "Patient", "fullUrl": patient_url, **fields}, visit])[0]
+
     def fhir_put(self, resource: dict[str, Any]) -> dict[str, Any]:
         response = self.client.put(
             f"/fhir/{resource['resourceType']}/{resource['id']}",

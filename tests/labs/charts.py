@@ -10,6 +10,7 @@ from kaari.labs.catalogue import LAB_TEST_SYSTEM, LabTest
 from kaari.labs.knowledge import lab_knowledge
 from kaari.labs.loinc import LOINC_SYSTEM
 from tests.cds.clients import KaariHttp
+from tests.cds.fixtures import UNIT
 
 CATEGORY = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}
 _drafts = itertools.count(1)
@@ -37,7 +38,8 @@ def result_concept(analyte: str) -> dict[str, Any]:
 
 
 def patient_post(kaari: KaariHttp) -> str:
-    return str(kaari.fhir_post({"resourceType": "Patient", "gender": "female", "birthDate": "1961-04-02"})["id"])
+    """A client admitted to the physician's unit (so that she may read and write their chart)."""
+    return kaari.patient_admit(UNIT, gender="female", birthDate="1961-04-02")
 
 
 def result_post(kaari: KaariHttp, patient_id: str, analyte: str, *, ago: timedelta, value: float = 4.2) -> str:

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from kaari.fhir.store import Store, TrustedGate
+from kaari.access.services import system_store
 from kaari.labs.hl7.commit import StoreResultCommit, intake_store
 from kaari.labs.hl7.intake import KeepingIntake
 from kaari.labs.hl7.loadclient import load_run, oru_text
@@ -41,7 +41,7 @@ def test_when_the_aa_arrives_the_result_is_already_in_the_store():
         while not frames:
             frames = [i for i in decoder.feed(await asyncio.wait_for(reader.read(65536), 10)) if isinstance(i, Frame)]
         # Read at the moment the ACK is in hand, before anything else can happen.
-        order = await asyncio.to_thread(lambda: Store(TrustedGate()).read("ServiceRequest", "sr-2").resource)
+        order = await asyncio.to_thread(lambda: system_store("test").read("ServiceRequest", "sr-2").resource)
         writer.close()
         return frames[0].payload.decode(), order
 
@@ -64,6 +64,6 @@ def test_a_load_with_a_malformed_share_is_answered_and_kept_in_full():
     assert Hl7Message.objects.filter(status=Hl7Message.Status.PROCESSED).count() == report.accepted
     assert Hl7Message.objects.filter(status=Hl7Message.Status.FAILED).count() == report.rejected > 0
     completed = [
-        s for s in Store(TrustedGate()).history(resource_type="ServiceRequest", count=1000).entries if s.version_id == 2
+        s for s in system_store("test").history(resource_type="ServiceRequest", count=1000).entries if s.version_id == 2
     ]
     assert len(completed) == report.accepted

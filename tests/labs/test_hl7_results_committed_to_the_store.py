@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kaari.fhir.store import Store, TrustedGate
+from kaari.access.models import AuditEntry
+from kaari.access.services import system_store
 from kaari.labs.hl7.commit import StoreResultCommit
 from kaari.labs.hl7.intake import KeepingIntake
 from kaari.labs.hl7.loadclient import oru_text, synthetic_hetu
 from kaari.labs.hl7.mapping import HETU_SYSTEM, IDENTIFIER_SYSTEM
 from kaari.labs.models import Hl7Message
 from kaari.labs.services import hl7_message_correct
+from tests.cds.fixtures import UNIT
 from tests.labs.charts import knowledge
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +24,7 @@ def intake() -> KeepingIntake:
 
 
 def client_post(kaari, hetu: str = synthetic_hetu(index=INDEX)) -> str:
-    patient = {"resourceType": "Patient", "identifier": [{"system": HETU_SYSTEM, "value": hetu}]}
-    return str(kaari.fhir_post(patient)["id"])
+    return kaari.patient_admit(UNIT, identifier=[{"system": HETU_SYSTEM, "value": hetu}])
 
 
 def order_put(kaari, patient_id: str, order_id: str = f"sr-{INDEX}", **extra) -> dict:
@@ -41,7 +42,7 @@ def order_put(kaari, patient_id: str, order_id: str = f"sr-{INDEX}", **extra) ->
 
 def stored(resource_type: str) -> list[dict]:
     """Every current resource of the type, whoever's: what the intake wrote."""
-    entries = Store(TrustedGate()).history(resource_type=resource_type, count=1000).entries
+    entries = system_store("test").history(resource_type=resource_type, count=1000).entries
     latest = {}
     for entry in reversed(entries):
         latest[entry.id] = entry
@@ -161,3 +162,27 @@ def test_a_corrected_message_text_is_reprocessed(kaari):
     assert intake().process(message).ack_code == "AA"
     message.refresh_from_db()
     assert message.status == Hl7Message.Status.PROCESSED and message.original_raw == bad
+
+
+def test_each_message_is_one_access_log_entry_of_the_intake(kaari):
+    patient_id = client_post(kaari)
+    order_put(kaari, patient_id)
+
+    intake().accept(oru_text(control_id="C11", index=INDEX))
+
+    entry = AuditEntry.objects.get(request="HL7 ORU^R01 C11")
+    assert (entry.actor, entry.actor_kind, entry.patient_id, entry.outcome) == (
+        "system:hl7-intake",
+        "system",
+        patient_id,
+        "0",
+    )
+
+
+def test_a_refused_message_still_leaves_its_access_log_entry(kaari):
+    client_post(kaari)
+
+    assert intake().accept(oru_text(control_id="C12", index=INDEX)).ack_code == "AE"
+
+    entry = AuditEntry.objects.get(request="HL7 ORU^R01 C12")
+    assert entry.outcome == "4"

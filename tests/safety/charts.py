@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from tests.cds.clients import KaariHttp
+from tests.cds.fixtures import UNIT
 
 ATC = "http://www.whocc.no/atc"
 LOINC = "http://loinc.org"
@@ -33,12 +33,11 @@ def chart_post(
     weight_kg: float | None = None,
     creatinine_umol_l: float | None = None,
 ) -> str:
-    """Post a patient and their data in one transaction; the patient's id. `allergies` are (ATC, verification)."""
-    patient_url = f"urn:uuid:{uuid.uuid4()}"
-    subject = {"reference": patient_url}
-    resources: list[dict[str, Any]] = [
-        {"resourceType": "Patient", "fullUrl": patient_url, "birthDate": birth_date, "gender": gender}
-    ]
+    """Admit a patient to the unit, then post their data in one transaction; the patient's id. `allergies` are
+    (ATC, verification)."""
+    patient_id = kaari.patient_admit(UNIT, birthDate=birth_date, gender=gender)
+    subject = {"reference": f"Patient/{patient_id}"}
+    resources: list[dict[str, Any]] = []
     for atc, status in [*((a, "active") for a in active), *((s, "stopped") for s in stopped)]:
         resources.append(
             {
@@ -76,8 +75,9 @@ def chart_post(
                     "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit},
                 }
             )
-    ids = kaari.fhir_transaction(resources)
-    return ids[0]
+    if resources:
+        kaari.fhir_transaction(resources)
+    return patient_id
 
 
 def medication_draft(patient_id: str, atc: str, *, draft_id: str | None = None) -> dict[str, Any]:

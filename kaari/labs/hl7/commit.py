@@ -1,9 +1,9 @@
 """The store-backed commit step of the HL7 intake: match the client and the order, then write the results.
 
-`StoreResultCommit(store_open=...)` is the `commit` that `KeepingIntake` calls with a parsed message and its mapped
+`StoreResultCommit()` is the `commit` that `KeepingIntake` calls with a parsed message and its mapped
 transaction Bundle. In one store transaction it writes every Observation and DiagnosticReport, linked to the
-order (basedOn) and the client, and marks the order completed when its report is final. `store_open` gives a
-fresh store per message behind an integration's gate (`intake_store`), so every match and write is logged.
+order (basedOn) and the client, and marks the order completed when its report is final. Each message gets its
+own gate (`intake_gate`: the system job `hl7-intake`), so every match and write is in one access log entry.
 
 - The client: `Patient/<id>` when the sender echoes Kaari's id, else the personal identity code (HETU).
 - The order: OBR-2 placer number, `ServiceRequest/<id>` for Kaari's own orders, else by identifier. It must
@@ -21,15 +21,12 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from kaari.fhir.store import (
-    MultipleMatches,
-    ResourceGone,
-    ResourceNotFound,
-    Store,
-    StoredResource,
-    StoreError,
-    TrustedGate,
-)
+from django.db import transaction
+
+from kaari.access.audit.log import AccessScope
+from kaari.access.gate import AccessGate
+from kaari.access.principal import system_principal
+from kaari.fhir.store import MultipleMatches, ResourceGone, ResourceNotFound, Store, StoredResource, StoreError
 from kaari.labs.hl7.errors import APPLICATION_INTERNAL_ERROR, REQUIRED_FIELD_MISSING, UNKNOWN_KEY_IDENTIFIER, Hl7Error
 from kaari.labs.hl7.parse import OruMessage
 
@@ -49,19 +46,37 @@ def _first_code(resource: dict[str, Any]) -> str:
     return f"{codings[0].get('system', '')}|{codings[0].get('code', '')}"
 
 
+def intake_gate(*, control_id: str) -> AccessGate:
+    """The gate of one message: Kaari's HL7 intake as a system job, everything it reads and writes gathered into
+    one access log entry per message."""
+    principal = system_principal("hl7-intake")
+    return AccessGate(principal, scope=AccessScope(principal=principal, request=f"HL7 ORU^R01 {control_id}"))
+
+
 def intake_store() -> Store:
-    """The store behind the HL7 intake's gate."""
-    return Store(TrustedGate())
+    """A store for the intake's own maintenance (preparing a load run); each operation logged on its own."""
+    return Store(AccessGate(system_principal("hl7-intake")))
 
 
 class StoreResultCommit:
-    def __init__(self, *, store_open: Callable[[], Store] = intake_store, base_url: str = "urn:kaari:hl7") -> None:
-        self.store_open = store_open
+    def __init__(self, *, gate_open: Callable[..., AccessGate] = intake_gate, base_url: str = "urn:kaari:hl7") -> None:
+        self.gate_open = gate_open
         self.base_url = base_url
 
     def __call__(self, message: OruMessage, bundle: dict[str, Any]) -> None:
-        # One store (one gate, one log scope) per message: the intake runs messages in several threads.
-        _MessageCommit(self.store_open(), self.base_url).commit(bundle)
+        # One gate (one log scope) per message: the intake runs messages in several threads.
+        gate = self.gate_open(control_id=message.control_id)
+        status = 200
+        try:
+            # Its own savepoint: a failure rolls back this message's reads and writes, not the kept message.
+            with transaction.atomic():
+                _MessageCommit(Store(gate), self.base_url).commit(bundle)
+        except BaseException:
+            status = 422
+            raise
+        finally:
+            # Outside the savepoint, so that the log entry stays even when the results are refused.
+            gate.scope_close(status=status)
 
 
 class _MessageCommit:

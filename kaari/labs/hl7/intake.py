@@ -26,7 +26,8 @@ from kaari.labs.services import hl7_message_keep, hl7_message_mark_failed, hl7_m
 
 logger = logging.getLogger(__name__)
 
-# Commits a mapped message's results; raises Hl7Error (AE) when the order or the client is not found.
+# Commits a mapped message's results, all or nothing (it rolls back its own writes before raising); raises Hl7Error
+# (AE) when the order or the client is not found.
 ResultCommit = Callable[[OruMessage, dict[str, Any]], None]
 
 
@@ -37,8 +38,8 @@ class KeepingIntake:
 
     def accept(self, message_text: str, *, framing_error: str | None = None) -> IntakeOutcome:
         # One database transaction per message: the kept text, its results and its outcome commit together
-        # (one commit, not two). A failure inside processing rolls back to a savepoint and the message is kept
-        # as failed; if even that cannot commit, `accept` raises, no ACK is sent and the sender sends it again.
+        # (one commit, not two). A failed commit step rolls back its own writes and the message is kept as
+        # failed; if even that cannot commit, `accept` raises, no ACK is sent and the sender sends it again.
         with transaction.atomic():
             message = hl7_message_keep(raw=message_text)
             if framing_error is not None:
@@ -48,24 +49,26 @@ class KeepingIntake:
             return self.process(message)
 
     def process(self, message: Hl7Message) -> IntakeOutcome:
-        """Parse, map and commit a kept message; also how a corrected message is reprocessed."""
-        try:
-            parsed = oru_parse(text=message.raw)
-            bundle = oru_to_bundle(message=parsed, catalogue=self.catalogue)
-            if self.commit is not None:
-                # The results and the message's "processed" mark commit together or not at all, so a crash
-                # between them cannot leave results stored under a message that looks unprocessed.
-                with transaction.atomic():
+        """Parse, map and commit a kept message; also how a corrected message is reprocessed.
+
+        The results and the "processed" mark commit together (in `accept`'s transaction, or in this one when a
+        message is reprocessed), so results are never stored under a message that looks unprocessed.
+        """
+        with transaction.atomic(savepoint=False):
+            try:
+                parsed = oru_parse(text=message.raw)
+                bundle = oru_to_bundle(message=parsed, catalogue=self.catalogue)
+                if self.commit is not None:
                     self.commit(parsed, bundle)
                     hl7_message_mark_processed(message=message)
-        except Hl7Error as error:
-            hl7_message_mark_failed(message=message, ack_code=error.ack_code, reason=str(error))
-            return IntakeOutcome(error.ack_code, error.reason, error, message.pk)
-        except Exception:
-            logger.exception("HL7 message %s could not be processed", message.pk)
-            internal = Hl7Error("AE", APPLICATION_INTERNAL_ERROR, "internal error; the message is kept for review")
-            hl7_message_mark_failed(message=message, ack_code="AE", reason=str(internal))
-            return IntakeOutcome("AE", internal.reason, internal, message.pk)
+            except Hl7Error as error:
+                hl7_message_mark_failed(message=message, ack_code=error.ack_code, reason=str(error))
+                return IntakeOutcome(error.ack_code, error.reason, error, message.pk)
+            except Exception:
+                logger.exception("HL7 message %s could not be processed", message.pk)
+                internal = Hl7Error("AE", APPLICATION_INTERNAL_ERROR, "internal error; the message is kept for review")
+                hl7_message_mark_failed(message=message, ack_code="AE", reason=str(internal))
+                return IntakeOutcome("AE", internal.reason, internal, message.pk)
         observations = sum(1 for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
         if self.commit is not None:
             return IntakeOutcome("AA", f"{observations} results committed", None, message.pk)
