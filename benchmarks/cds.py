@@ -1,9 +1,10 @@
 """`python -m benchmarks.cds`: latency of order-sign (medication-safety) over HTTP against `kaari serve`.
 
-A fresh PostgreSQL database; patients with 15 active medicines, two allergies, eGFR, weight, creatinine and a
-year of laboratory results, posted through the FHIR API. Then order-sign calls with one to three drafts, one
-client at a time on a kept-alive connection, measured at the client: once with the full prefetch in the
-request, once with no prefetch (Kaari reads the patient's data from its store through the caller's gate).
+A fresh PostgreSQL database; a physician with a bearer token; patients of her unit with 15 active medicines, two
+allergies, eGFR, weight, creatinine and a year of laboratory results, posted through the FHIR API. Then order-sign
+calls with one to three drafts, one client at a time on a kept-alive connection, measured at the client: once
+with the full prefetch in the request, once with no prefetch (Kaari reads the patient's data from its store
+through the caller's gate, which checks her care relationship and writes one access log entry per call).
 Not a test: it prints figures (target: p95 at most 50 ms).
 """
 
@@ -28,6 +29,7 @@ ACTIVE = (
     "N06AB10", "H03AA01", "C08CA01", "G04CA02", "N05CF01", "A12AX", "R03AK06",
 )  # fmt: skip
 DRAFTS = ("M01AE01", "J01CA04", "N02AX02", "B01AF02", "C03DA01", "J01XE01", "N05BA01", "A10BH01")
+UNIT = "hc-bench"
 LAB_RESULTS = ("4548-4", "2093-3", "3016-3", "1988-5", "718-7", "2823-3", "2951-2", "1742-6")
 
 
@@ -35,14 +37,27 @@ def _coded(atc: str) -> dict[str, Any]:
     return {"coding": [{"system": ATC, "code": atc}]}
 
 
-def chart(patient_number: int) -> list[dict[str, Any]]:
-    """A patient and their data as transaction entries (urn:uuid references)."""
+def admission(patient_number: int) -> list[dict[str, Any]]:
+    """A patient and a visit to the physician's unit (her care relationship), as transaction entries."""
     patient_url = f"urn:uuid:{uuid.uuid4()}"
-    subject = {"reference": patient_url}
-    resources: list[dict[str, Any]] = [
-        {"resourceType": "Patient", "birthDate": f"19{40 + patient_number % 30}-03-15", "gender": "female"}
+    patient = {"resourceType": "Patient", "birthDate": f"19{40 + patient_number % 30}-03-15", "gender": "female"}
+    visit = {
+        "resourceType": "Encounter",
+        "status": "in-progress",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+        "subject": {"reference": patient_url},
+        "serviceProvider": {"reference": f"Organization/{UNIT}"},
+    }
+    return [
+        {"fullUrl": patient_url, "resource": patient, "request": {"method": "POST", "url": "Patient"}},
+        {"resource": visit, "request": {"method": "POST", "url": "Encounter"}},
     ]
-    resources += [
+
+
+def chart(patient_id: str) -> list[dict[str, Any]]:
+    """The patient's medicines, allergies and a year of results, as transaction entries."""
+    subject = {"reference": f"Patient/{patient_id}"}
+    resources: list[dict[str, Any]] = [
         {"resourceType": "MedicationRequest", "status": "active", "intent": "order", "subject": subject,
          "medicationCodeableConcept": _coded(atc), "authoredOn": "2026-01-10"}
         for atc in ACTIVE
@@ -62,9 +77,7 @@ def chart(patient_number: int) -> list[dict[str, Any]]:
             resources.append(_observation(subject, code, value + month % 3, unit, month))
         for code in LAB_RESULTS:
             resources.append(_observation(subject, code, 4.2, "x", month))
-    entries = [{"fullUrl": patient_url, "resource": resources[0], "request": {"method": "POST", "url": "Patient"}}]
-    entries += [{"resource": r, "request": {"method": "POST", "url": r["resourceType"]}} for r in resources[1:]]
-    return entries
+    return [{"resource": r, "request": {"method": "POST", "url": r["resourceType"]}} for r in resources]
 
 
 def _observation(subject: dict[str, str], code: str, value: float, unit: str, month: int) -> dict[str, Any]:
@@ -98,18 +111,21 @@ class Http:
         return response.status, json.loads(payload) if payload else None, elapsed
 
 
+def _transaction(client: Http, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    status, body, _ = client.post(
+        "/fhir", {"resourceType": "Bundle", "type": "transaction", "entry": entries}, Prefer="return=representation"
+    )
+    if status != 200:
+        raise SystemExit(f"posting a chart failed: {status} {body}")
+    return [entry["resource"] for entry in body["entry"]]
+
+
 def charts_post(client: Http, count: int) -> list[tuple[str, dict[str, Any]]]:
     """Post the charts; each patient's id and the prefetch an EHR would send for them."""
     posted = []
     for number in range(count):
-        status, body, _ = client.post(
-            "/fhir", {"resourceType": "Bundle", "type": "transaction", "entry": chart(number)},
-            Prefer="return=representation",
-        )  # fmt: skip
-        if status != 200:
-            raise SystemExit(f"posting chart {number} failed: {status} {body}")
-        resources = [entry["resource"] for entry in body["entry"]]
-        patient = resources[0]
+        patient = _transaction(client, admission(number))[0]
+        resources = _transaction(client, chart(patient["id"]))
 
         def searchset(kind: str, rs: list[dict[str, Any]] = resources) -> dict[str, Any]:
             return {"resourceType": "Bundle", "type": "searchset",
@@ -124,6 +140,20 @@ def charts_post(client: Http, count: int) -> list[tuple[str, dict[str, Any]]]:
         }
         posted.append((patient["id"], prefetch))
     return posted
+
+
+def physician_token(env: dict[str, str]) -> str:
+    """A physician of the unit, and a bearer token for her (as an EHR would hold)."""
+    code = (
+        "from kaari.access.services import system_store, user_create, user_token\n"
+        f"system_store('bench').load([{{'resourceType': 'Organization', 'id': '{UNIT}', 'name': 'Kaari'}}])\n"
+        f"user_create(username='dr_bench', role='physician', organization='{UNIT}')\n"
+        "print(user_token(username='dr_bench', lifetime=7200).token)"
+    )
+    done = kaari(["shell", "-c", code], env)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return done.stdout.strip().splitlines()[-1]
 
 
 def order_sign(patient_id: str, call: int, prefetch: dict[str, Any] | None) -> dict[str, Any]:
@@ -176,6 +206,7 @@ def main() -> None:
     if done.returncode != 0:
         raise SystemExit(done.stderr)
     port = free_port()
+    token = physician_token(env)
     command = [
         sys.executable,
         "-m",
@@ -188,7 +219,7 @@ def main() -> None:
         str(options.workers),
     ]
     with server_running(command, env, port) as base:
-        client = Http(base, env.get("KAARI_BENCH_TOKEN"))
+        client = Http(base, token)
         charts = charts_post(client, options.patients)
         print(
             f"order-sign (medication-safety) through HTTP, kaari serve (granian, {options.workers} workers), "
