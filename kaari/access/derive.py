@@ -40,11 +40,13 @@ def derived_tables_update(written: Sequence[Written]) -> None:
     stale: dict[type[models.Model], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     fresh: dict[type[models.Model], list[models.Model]] = defaultdict(list)
     for item in written:
-        for table in _TYPED_TABLES.get(item.resource_type, ()):
-            stale[table][item.resource_type].append(item.id)
-        for table in _MARKED_TABLES:
-            stale[table][item.resource_type].append(item.id)
-        if item.resource is not None:
+        typed = _TYPED_TABLES.get(item.resource_type, ())
+        # A first version has no earlier rows to replace; most bulk-loaded resources are first versions.
+        if item.version_id > 1:
+            for table in (*typed, *_MARKED_TABLES):
+                stale[table][item.resource_type].append(item.id)
+        relevant = typed or any(marker in item.body for marker in _MARKERS)
+        if relevant and item.resource is not None:
             for table, row in rows_derive(item.resource, compartment=item.compartment):
                 fresh[table].append(row)
     for table, by_type in stale.items():

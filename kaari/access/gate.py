@@ -183,8 +183,6 @@ class AccessGate:
         def deny(message: str) -> NoReturn:
             self._deny(message, action=action, patient=patients[0] if patients else None, what=what)
 
-        if resource_type == "AuditEvent":
-            deny("The access log is written by Kaari itself; AuditEvents cannot be written")
         if not principal.scopes.allows(resource_type, WRITE):
             deny(f"Your access does not cover writing {resource_type}")
         before = has_turvakielto(existing.resource) if existing else False

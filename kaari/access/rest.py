@@ -11,9 +11,10 @@ from typing import Any
 from django.http import HttpResponse
 
 from kaari.access import services
-from kaari.access.audit.events import audit_event, entries_about
+from kaari.access.audit.events import LOG_ID_PREFIX, audit_event, entries_about
 from kaari.access.gate import AccessGate
 from kaari.access.scopes import READ
+from kaari.fhir.rest import handlers
 from kaari.fhir.rest.context import RequestContext
 from kaari.fhir.store import AccessDenied, InvalidRequest, ResourceNotFound
 
@@ -65,7 +66,11 @@ def audit_event_search(ctx: RequestContext) -> HttpResponse:
         "type": "searchset",
         "link": links,
         "entry": [
-            {"fullUrl": f"{base}/{entry.id}", "resource": audit_event(entry), "search": {"mode": "match"}}
+            {
+                "fullUrl": f"{base}/{LOG_ID_PREFIX}{entry.id}",
+                "resource": audit_event(entry),
+                "search": {"mode": "match"},
+            }
             for entry in page[:count]
         ],
     }
@@ -74,10 +79,14 @@ def audit_event_search(ctx: RequestContext) -> HttpResponse:
 
 
 def audit_event_read(ctx: RequestContext, *, id: str) -> HttpResponse:
+    """An access-log entry (AuditEvent/log-N), or else an AuditEvent stored like any other resource."""
+    if not id.startswith(LOG_ID_PREFIX):
+        return handlers.read(ctx, type="AuditEvent", id=id)
     gate = _gate(ctx)
-    if not id.isdigit():
+    number = id.removeprefix(LOG_ID_PREFIX)
+    if not number.isdigit():
         raise ResourceNotFound(f"AuditEvent/{id} is not known")
-    entry = entries_about(_log_patient(ctx, None) if gate.principal.is_resident else "").filter(id=int(id)).first()
+    entry = entries_about(_log_patient(ctx, None) if gate.principal.is_resident else "").filter(id=int(number)).first()
     if entry is None:
         if not gate.principal.is_resident:
             _log_patient(ctx, None)

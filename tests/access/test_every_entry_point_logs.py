@@ -139,7 +139,8 @@ def test_every_fhir_route_that_touches_client_data_writes_one_entry(key, world: 
         body = client.get(path, headers=headers).json()
     if "LATEST" in path:
         client.get("/fhir/Patient/kaisa", headers=world.headers("dr_ahonen"))
-        path = path.replace("LATEST", str(AuditEntry.objects.filter(patient_id="kaisa").latest("id").id))
+        latest = AuditEntry.objects.filter(patient_id="kaisa").latest("id").id
+        path = path.replace("LATEST", f"log-{latest}")
     before = AuditEntry.objects.count()
     if body is None:
         response = client.generic(method, path, headers=headers)

@@ -68,7 +68,7 @@ def test_writing_without_a_relationship_is_refused(world: World, client: Client)
     assert response.status_code == 403
 
 
-def test_no_one_writes_the_access_log_as_resources(world: World, client: Client):
+def test_an_audit_event_written_by_a_system_is_stored_apart_from_the_access_log(world: World, client: Client):
     event = {
         "resourceType": "AuditEvent",
         "type": {"code": "rest"},
@@ -79,4 +79,9 @@ def test_no_one_writes_the_access_log_as_resources(world: World, client: Client)
     response = client.post(
         "/fhir/AuditEvent", data=json.dumps(event), content_type="application/fhir+json", headers=world.headers("feed")
     )
-    assert response.status_code == 403
+    assert response.status_code == 201
+    stored_id = response.json()["id"]
+    assert not stored_id.startswith("log-")
+    read = client.get(f"/fhir/AuditEvent/{stored_id}", headers=world.headers("feed"))
+    assert read.status_code == 200
+    assert read.json()["recorded"] == "2026-01-01T00:00:00Z"

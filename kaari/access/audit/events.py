@@ -26,6 +26,11 @@ def entries_about(patient_id: str) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(Q(patient_id=patient_id) | Q(id__in=others)).order_by("-id")
 
 
+# Access-log entries are served as AuditEvent/log-N, so they never collide with AuditEvents that other
+# systems store in Kaari as ordinary resources.
+LOG_ID_PREFIX = "log-"
+
+
 def audit_event(entry: AuditEntry) -> dict[str, Any]:
     try:
         entities = json_loads(entry.entities) if entry.entities else []
@@ -44,7 +49,7 @@ def audit_event(entry: AuditEntry) -> dict[str, Any]:
         agent["network"] = {"address": entry.address, "type": "2"}
     event: dict[str, Any] = {
         "resourceType": "AuditEvent",
-        "id": str(entry.id),
+        "id": f"{LOG_ID_PREFIX}{entry.id}",
         "type": REST_TYPE,
         "subtype": [{"system": "http://hl7.org/fhir/restful-interaction", "code": entry.action}],
         "action": ACTION_CODES.get(entry.action, "E"),
