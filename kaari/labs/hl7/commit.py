@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -46,11 +46,12 @@ def _first_code(resource: dict[str, Any]) -> str:
     return f"{codings[0].get('system', '')}|{codings[0].get('code', '')}"
 
 
-def intake_gate(*, control_id: str) -> AccessGate:
-    """The gate of one message: Kaari's HL7 intake as a system job, everything it reads and writes gathered into
-    one access log entry per message."""
+def intake_gate(*, control_ids: Sequence[str]) -> AccessGate:
+    """The gate of one commit: Kaari's HL7 intake as a system job, everything it reads and writes for these
+    messages gathered into one access log entry."""
     principal = system_principal("hl7-intake")
-    return AccessGate(principal, scope=AccessScope(principal=principal, request=f"HL7 ORU^R01 {control_id}"))
+    request = f"HL7 ORU^R01 {','.join(control_ids)}"
+    return AccessGate(principal, scope=AccessScope(principal=principal, request=request[:400]))
 
 
 def intake_store() -> Store:
@@ -59,32 +60,71 @@ def intake_store() -> Store:
 
 
 class StoreResultCommit:
+    """Commits the results of messages that arrive together in one store transaction (group commit); when that
+    is refused, each message on its own, so that one bad message does not hold back the others."""
+
     def __init__(self, *, gate_open: Callable[..., AccessGate] = intake_gate, base_url: str = "urn:kaari:hl7") -> None:
         self.gate_open = gate_open
         self.base_url = base_url
 
     def __call__(self, message: OruMessage, bundle: dict[str, Any]) -> None:
-        # One gate (one log scope) per message: the intake runs messages in several threads.
-        gate = self.gate_open(control_id=message.control_id)
-        status = 200
+        error = self.commit_many([(message, bundle)])[0]
+        if error is not None:
+            raise error
+
+    def commit_many(self, items: Sequence[tuple[OruMessage, dict[str, Any]]]) -> list[Exception | None]:
+        # One gate (one log scope) per commit: the listener commits from several processes.
+        gate = self.gate_open(control_ids=[message.control_id for message, _ in items])
+        store = Store(gate)
+        errors: list[Exception | None] = [None] * len(items)
         try:
-            # Its own savepoint: a failure rolls back this message's reads and writes, not the kept message.
+            # Its own savepoint: a failure rolls back these reads and writes, not the kept messages.
             with transaction.atomic():
-                _MessageCommit(Store(gate), self.base_url).commit(bundle)
-        except BaseException:
-            status = 422
-            raise
+                matched: list[tuple[int, list[dict[str, Any]]]] = []
+                for index, (_, bundle) in enumerate(items):
+                    try:
+                        matched.append((index, _MessageCommit(store).writes(bundle)))
+                    except Hl7Error as exc:
+                        errors[index] = exc
+                try:
+                    with transaction.atomic():
+                        self._store([w for _, writes in matched for w in writes], store)
+                    matched = []
+                except Hl7Error as exc:
+                    if len(matched) == 1:
+                        errors[matched[0][0]] = exc
+                        matched = []
+                    # Otherwise one of them is refused, or two touch the same order: each on its own below.
+                for index, _ in matched:
+                    try:
+                        # Matched again: an earlier message of this batch may have completed the same order.
+                        with transaction.atomic():
+                            self._store(_MessageCommit(store).writes(items[index][1]), store)
+                    except Hl7Error as exc:
+                        errors[index] = exc
         finally:
-            # Outside the savepoint, so that the log entry stays even when the results are refused.
-            gate.scope_close(status=status)
+            # Outside the savepoint, so that the log entry stays even when results are refused.
+            gate.scope_close(status=422 if any(errors) else 200)
+        return errors
+
+    def _store(self, writes: list[dict[str, Any]], store: Store) -> None:
+        if not writes:
+            return
+        try:
+            store.transaction(
+                {"resourceType": "Bundle", "type": "transaction", "entry": writes}, base_url=self.base_url
+            )
+        except StoreError as exc:
+            raise Hl7Error("AE", APPLICATION_INTERNAL_ERROR, f"the results could not be stored: {exc.message}") from exc
 
 
 class _MessageCommit:
-    def __init__(self, store: Store, base_url: str) -> None:
-        self.store = store
-        self.base_url = base_url
+    """Matching one message's client and orders, and the writes that store its results."""
 
-    def commit(self, bundle: dict[str, Any]) -> None:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def writes(self, bundle: dict[str, Any]) -> list[dict[str, Any]]:
         entries = [entry["resource"] for entry in bundle["entry"]]
         patient = self._patient(entries[0]["subject"]["reference"])
         subject = {"reference": f"Patient/{patient.id}"}
@@ -104,11 +144,7 @@ class _MessageCommit:
                 completed.update(order.id for _ in completion)
                 writes += completion
             pending = []
-        transaction = {"resourceType": "Bundle", "type": "transaction", "entry": writes}
-        try:
-            self.store.transaction(transaction, base_url=self.base_url)
-        except StoreError as exc:
-            raise Hl7Error("AE", APPLICATION_INTERNAL_ERROR, f"the results could not be stored: {exc.message}") from exc
+        return writes
 
     # -- matching ------------------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.utils import timezone
 
+from kaari.labs.hl7.batching import BatchingIntake
 from kaari.labs.hl7.commit import StoreResultCommit, intake_store
 from kaari.labs.hl7.intake import KeepingIntake
 from kaari.labs.hl7.loadclient import load_run
@@ -29,7 +30,10 @@ class Command(BaseCommand):
         listen = commands.add_parser("listen", help="accept ORU^R01 over MLLP")
         listen.add_argument("--host", default="127.0.0.1")
         listen.add_argument("--port", type=int, default=2575)
-        listen.add_argument("--workers", type=int, default=4, help="threads per process that commit messages")
+        listen.add_argument(
+            "--workers", type=int, default=16, help="connections served at once per process (each waits for its commit)"
+        )
+        listen.add_argument("--batch", type=int, default=32, help="most messages committed in one transaction")
         listen.add_argument(
             "--processes", type=int, default=1, help="listener processes sharing the port (one per core)"
         )
@@ -51,16 +55,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "listen":
-            self._listen_processes(options["host"], options["port"], options["workers"], options["processes"])
+            self._listen_processes(
+                options["host"], options["port"], options["workers"], options["processes"], options["batch"]
+            )
         elif action == "load":
             self._load(options)
         else:
             self._reprocess(options["ids"], failed=options["failed"])
 
-    def _listen_processes(self, host: str, port: int, workers: int, processes: int) -> None:
+    def _listen_processes(self, host: str, port: int, workers: int, processes: int, batch: int) -> None:
         """Python runs one thread at a time per process: on several cores, several processes share the port."""
         if processes <= 1:
-            asyncio.run(self._listen(host, port, workers, reuse_port=False))
+            asyncio.run(self._listen(host, port, workers, batch, reuse_port=False))
             return
         connections.close_all()  # a forked child opens its own database connection
         children = []
@@ -68,31 +74,36 @@ class Command(BaseCommand):
             pid = os.fork()
             if pid == 0:
                 try:
-                    asyncio.run(self._listen(host, port, workers, reuse_port=True))
+                    asyncio.run(self._listen(host, port, workers, batch, reuse_port=True))
                 finally:
                     os._exit(0)
             children.append(pid)
         try:
-            asyncio.run(self._listen(host, port, workers, reuse_port=True))
+            asyncio.run(self._listen(host, port, workers, batch, reuse_port=True))
         finally:
             for pid in children:
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
 
-    async def _listen(self, host: str, port: int, workers: int, *, reuse_port: bool) -> None:
-        intake = KeepingIntake(catalogue=lab_knowledge().catalogue, commit=StoreResultCommit())
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hl7-intake") as executor:
-            server = await mllp_server_start(
-                host=host, port=port, intake=intake, executor=executor, reuse_port=reuse_port
-            )
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, stop.set)
-            self.stdout.write(f"kaari hl7: listening for MLLP on {host}:{port}")
-            self.stdout.flush()
-            async with server:
-                await stop.wait()
+    async def _listen(self, host: str, port: int, workers: int, batch: int, *, reuse_port: bool) -> None:
+        intake = BatchingIntake(
+            intake=KeepingIntake(catalogue=lab_knowledge().catalogue, commit=StoreResultCommit()), max_batch=batch
+        )
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hl7-intake") as executor:
+                server = await mllp_server_start(
+                    host=host, port=port, intake=intake, executor=executor, reuse_port=reuse_port
+                )
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(signum, stop.set)
+                self.stdout.write(f"kaari hl7: listening for MLLP on {host}:{port}")
+                self.stdout.flush()
+                async with server:
+                    await stop.wait()
+        finally:
+            intake.close()  # after the last accepted message is committed and answered
 
     def _load(self, options: dict[str, Any]) -> None:
         if options["prepare"]:
