@@ -35,7 +35,10 @@ class Command(BaseCommand):
         )
         listen.add_argument("--batch", type=int, default=32, help="most messages committed in one transaction")
         listen.add_argument(
-            "--processes", type=int, default=1, help="listener processes sharing the port (one per core)"
+            "--processes",
+            type=int,
+            default=max(1, os.cpu_count() or 1),
+            help="listener processes sharing the port (default: one per core)",
         )
         load = commands.add_parser("load", help="send N ORU^R01 messages and check one ACK each")
         load.add_argument("--host", default="127.0.0.1")
