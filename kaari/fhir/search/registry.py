@@ -31,6 +31,20 @@ class SearchParameter:
     components: tuple[SearchParameter, ...] = ()
     column: str | None = None  # searched on the resource row instead of an index table
     description: str = ""
+    branch: str = ""  # the part of `expression` that applies to `resource_type`
+
+
+def expression_branch(expression: str, resource_type: str) -> str:
+    """The union branches of `expression` rooted at `resource_type` (or at no type), joined again."""
+    branches, depth, start = [], 0, 0
+    for position, ch in enumerate(expression):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "|" and depth == 0:
+            branches.append(expression[start:position].strip())
+            start = position + 1
+    branches.append(expression[start:].strip())
+    kept = [b for b in branches if b.lstrip("(").split(".")[0] in (resource_type, "Resource", "DomainResource")]
+    return " | ".join(kept)
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,7 @@ def _compile(definition: dict[str, Any], resource_type: str) -> SearchParameter 
         "expression": definition.get("expression") or "",
         "targets": tuple(definition.get("target") or ()),
         "description": definition.get("description") or "",
+        "branch": expression_branch(definition.get("expression") or "", resource_type),
     }
     if definition["url"] == "http://hl7.org/fhir/SearchParameter/Resource-id":
         return SearchParameter(evaluator=None, column="logical_id", value_types=frozenset({"id"}), **common)

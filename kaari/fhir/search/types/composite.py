@@ -33,19 +33,22 @@ class Composite(SearchType):
     sortable = False
 
     def rows(self, param: SearchParameter, grp: int, nodes: list[Node], out: Rows, root: dict[str, Any]) -> None:
-        # Only elements that have a value for every component are indexed: no search can match the
+        # Only elements that give index rows for every component are indexed: no search can match the
         # others, and :missing on a composite means "no element with every component".
         for group, node in enumerate(nodes, start=1):
-            found = []
+            found: list[tuple[str, list[tuple[Any, ...]]]] = []
             for component in param.components:
                 assert component.evaluator is not None
                 values = component.evaluator([node], root)
-                if not values:
+                rows: Rows = {component.type.table: []}
+                if values:
+                    component.type.rows(component, group, values, rows, root)
+                if not rows[component.type.table]:
                     break
-                found.append((component, values))
+                found.append((component.type.table, rows[component.type.table]))
             else:
-                for component, values in found:
-                    component.type.rows(component, group, values, out, root)
+                for table, component_rows in found:
+                    out[table].extend(component_rows)
 
     def value_parse(self, raw: str, modifier: str | None, param: SearchParameter, context: QueryContext) -> Any:
         modifier_check(modifier, frozenset(), param)

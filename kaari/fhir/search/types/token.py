@@ -58,7 +58,7 @@ class Token(SearchType):
             if kind == "CodeableConcept":
                 for coding in value.get("coding") or ():
                     rows.append(_coding_row(code, grp, coding))
-                if value.get("text") and not grp:  # composites never search :text
+                if value.get("text"):
                     rows.append((code, grp, "", "", "", "", _text(value["text"])))
             elif kind == "Coding":
                 rows.append(_coding_row(code, grp, value))
@@ -113,7 +113,8 @@ class Token(SearchType):
         return sql_all(parts)
 
     def sort_key(self, alias: str, descending: bool) -> str:
-        return f"{'max' if descending else 'min'}({alias}.code)"
+        # Rows that only carry :text have no code; they must not sort first.
+        return f"{'max' if descending else 'min'}(NULLIF({alias}.code, ''))"
 
     def filter(
         self,
