@@ -54,8 +54,8 @@ def _sort_expression(key: SortKey) -> SqlFragment:
         return SqlFragment(text_collated("r.logical_id"))
     kind = key.param.type
     aggregate = kind.sort_key("s", key.descending)
-    return SqlFragment(
-        f"(SELECT {aggregate} FROM {kind.table} s WHERE s.resource_id = r.id AND s.param = %s)", (key.param.code,)
+    return key.param.rows_scope("s").wrap(
+        f"(SELECT {aggregate} FROM {kind.table} s WHERE s.resource_id = r.id AND ", ")"
     )
 
 
@@ -181,11 +181,14 @@ def _estimate(where: SqlFragment) -> int:
 # --- _include and _revinclude ---------------------------------------------------------------------------
 
 
-def _reference_codes(resource_type: str, include: Include) -> list[str]:
+def _reference_scope(resource_type: str, include: Include) -> SqlFragment | None:
+    """Index rows (aliased `x`) of the reference parameters an include follows from `resource_type`."""
     supported = resource_parameters(resource_type).supported
     if include.param_code is not None:
-        return [include.param_code] if include.param_code in supported else []
-    return [p.code for p in supported.values() if p.type.name == "reference"]
+        chosen = [supported[include.param_code]] if include.param_code in supported else []
+    else:
+        chosen = [p for p in supported.values() if p.type.name == "reference" and not p.stored_as]
+    return sql_any(p.rows_scope("x") for p in chosen) if chosen else None
 
 
 def _forward(
@@ -197,13 +200,13 @@ def _forward(
             by_type[source.resource_type].append(source.pk)
     targets: set[tuple[str, str]] = set()
     for source_type, source_pks in by_type.items():
-        codes = _reference_codes(source_type, include)
-        if not codes:
+        codes = _reference_scope(source_type, include)
+        if codes is None:
             continue
         for chunk in _chunks(source_pks):
             parts = [
                 sql_in("x.resource_id", chunk),
-                sql_in("x.param", codes),
+                codes,
                 SqlFragment("x.url = '' AND x.target_id <> ''"),
             ]
             if include.target_type is not None:
@@ -235,15 +238,15 @@ def _reverse(
     source_types = [include.source_type] if include.source_type else _all_types()
     pks: set[int] = set()
     for source_type in source_types:
-        codes = _reference_codes(source_type, include)
-        if not codes:
+        codes = _reference_scope(source_type, include)
+        if codes is None:
             continue
         for target_type, ids in ids_by_type.items():
             for chunk in _chunks(ids):
                 references = sql_all(
                     [
                         SqlFragment("x.resource_type = %s", (source_type,)),
-                        sql_in("x.param", codes),
+                        codes,
                         SqlFragment("x.url = '' AND x.target_type = %s", (target_type,)),
                         sql_in("x.target_id", chunk),
                     ]

@@ -15,8 +15,8 @@ from typing import Any
 from django.db import connection
 
 from kaari.fhir.search.engine import SearchResult
+from kaari.fhir.search.planner import compartment_references
 from kaari.fhir.search.query import DEFAULT_COUNT, MAX_COUNT, Cursor, SearchQuery
-from kaari.fhir.search.registry import resource_parameters
 from kaari.fhir.search.sql import SqlFragment, sql_all, sql_any, sql_in
 from kaari.fhir.search.types import SearchError
 from kaari.fhir.search.types.date import date_range_ms
@@ -34,12 +34,10 @@ def _fetch(sql: SqlFragment) -> list[tuple[Any, ...]]:
 
 def _compartment_references(patient_id: str) -> SqlFragment:
     alternatives = []
-    for resource_type, codes in patient_compartment_params().items():
-        supported = [c for c in codes if c in resource_parameters(resource_type).supported]
-        if supported:
-            alternatives.append(
-                sql_all([SqlFragment("x.resource_type = %s", (resource_type,)), sql_in("x.param", supported)])
-            )
+    for resource_type in patient_compartment_params():
+        references = compartment_references(resource_type)
+        if references is not None:
+            alternatives.append(sql_all([SqlFragment("x.resource_type = %s", (resource_type,)), references]))
     return sql_all(
         [
             SqlFragment("x.target_id = %s AND x.target_type = 'Patient' AND x.url = ''", (patient_id,)),

@@ -55,7 +55,8 @@ def _chain_sql(item: ChainFilter, resource_types: Sequence[str], restriction: Sq
     scope = sql_all(
         [
             sql_in("x.resource_type", resource_types),
-            SqlFragment("x.param = %s AND x.url = ''", (item.param.code,)),
+            item.param.rows_scope("x"),
+            SqlFragment("x.url = ''"),
             target_match,
         ]
     )
@@ -68,7 +69,8 @@ def _has_sql(item: HasFilter, resource_types: Sequence[str], restriction: SqlFra
     )
     references = sql_all(
         [
-            SqlFragment("x.resource_type = %s AND x.param = %s AND x.url = ''", (item.source_type, item.param.code)),
+            SqlFragment("x.resource_type = %s AND x.url = ''", (item.source_type,)),
+            item.param.rows_scope("x"),
             sources.wrap("x.resource_id IN (SELECT r.id FROM fhir_resource r WHERE ", ")"),
         ]
     )
@@ -89,22 +91,25 @@ def compartment_sql(resource_types: Sequence[str], compartment: tuple[str, str])
     for resource_type in resource_types:
         if resource_type == "Patient":
             alternatives.append(SqlFragment("(r.resource_type = 'Patient' AND r.logical_id = %s)", (owner,)))
-        codes = [
-            c
-            for c in patient_compartment_params().get(resource_type, ())
-            if c in resource_parameters(resource_type).supported
-        ]
-        if not codes:
+        references = compartment_references(resource_type)
+        if references is None:
             continue
         references = sql_all(
             [
                 SqlFragment("x.resource_type = %s", (resource_type,)),
-                sql_in("x.param", codes),
+                references,
                 SqlFragment("x.target_type = 'Patient' AND x.target_id = %s AND x.url = ''", (owner,)),
             ]
         )
         alternatives.append(references.wrap("r.id IN (SELECT x.resource_id FROM fhir_idx_reference x WHERE ", ")"))
     return sql_any(alternatives)
+
+
+def compartment_references(resource_type: str) -> SqlFragment | None:
+    """Index rows (aliased `x`) of the parameters that put a `resource_type` in a Patient compartment."""
+    supported = resource_parameters(resource_type).supported
+    chosen = [supported[c] for c in patient_compartment_params().get(resource_type, ()) if c in supported]
+    return sql_any(p.rows_scope("x") for p in chosen) if chosen else None
 
 
 def implied_compartment(query: SearchQuery) -> str | None:

@@ -647,6 +647,8 @@ class Oracle:
             for component in definition["component"]:
                 kind = definition_by_url(component["definition"])["type"]
                 values = component_values(group, component["expression"].replace("%resource.", ""))
+                if kind == "token" and not any(i["code"] or i["system"] for v, k in values for i in token_items(v, k)):
+                    break  # a component's text alone is nothing to search (components take no :text)
                 if not items_present(values, kind):
                     break
                 components.append((kind, values))

@@ -66,7 +66,7 @@ class SearchType:
     ) -> SqlFragment:
         """SQL over the resource row `r`: true when one of `values` matches (they are OR-ed)."""
         alias = "x"
-        scope = [sql_in(f"{alias}.resource_type", resource_types), SqlFragment(f"{alias}.param = %s", (param.code,))]
+        scope = [sql_in(f"{alias}.resource_type", resource_types), param.rows_scope(alias)]
         if compartment is not None:
             scope.append(SqlFragment(f"{alias}.compartment = %s", (compartment,)))
         matches = sql_any(self.condition(alias, value, modifier, param) for value in values)
@@ -78,8 +78,8 @@ class SearchType:
         return where.wrap(f"r.id IN (SELECT {alias}.resource_id FROM {self.table} {alias} WHERE ", ")")
 
     def missing(self, param: SearchParameter, missing: bool, resource_types: list[str]) -> SqlFragment:
-        exists = SqlFragment(
-            f"EXISTS (SELECT 1 FROM {self.table} m WHERE m.resource_id = r.id AND m.param = %s)", (param.code,)
+        exists = param.rows_scope("m").wrap(
+            f"EXISTS (SELECT 1 FROM {self.table} m WHERE m.resource_id = r.id AND ", ")"
         )
         return exists.wrap("NOT ") if missing else exists
 

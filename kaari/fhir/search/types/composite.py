@@ -68,6 +68,10 @@ class Composite(SearchType):
         resource_types: list[str],
         compartment: str | None = None,
     ) -> SqlFragment:
+        if param.stored_as:
+            return sql_any(
+                self.filter(source, modifier, values, resource_types, compartment) for source in _sources(param)
+            )
         first = param.components[0]
         joins = [
             SqlFragment(
@@ -93,8 +97,18 @@ class Composite(SearchType):
         return query + sql_all([*scope, matches]).wrap(" WHERE ", ")")
 
     def missing(self, param: SearchParameter, missing: bool, resource_types: list[str]) -> SqlFragment:
+        if param.stored_as:
+            parts = [self.missing(source, missing, resource_types) for source in _sources(param)]
+            return sql_all(parts) if missing else sql_any(parts)
         first = param.components[0]
         return first.type.missing(first, missing, resource_types)
 
     def sort_key(self, alias: str, descending: bool) -> str:
         raise SearchError("composite parameters cannot sort")
+
+
+def _sources(param: SearchParameter) -> list[SearchParameter]:
+    from kaari.fhir.search.registry import resource_parameters
+
+    supported = resource_parameters(param.resource_type).supported
+    return [supported[code] for code in param.stored_as]

@@ -58,7 +58,7 @@ class Token(SearchType):
             if kind == "CodeableConcept":
                 for coding in value.get("coding") or ():
                     rows.append(_coding_row(code, grp, coding))
-                if value.get("text"):
+                if value.get("text") and not grp:  # composite components never search :text
                     rows.append((code, grp, "", "", "", "", _text(value["text"])))
             elif kind == "Coding":
                 rows.append(_coding_row(code, grp, value))
