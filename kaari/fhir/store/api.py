@@ -397,7 +397,7 @@ class Store:
         """Process a transaction Bundle atomically; the transaction-response Bundle."""
         from kaari.fhir.store import bundles
 
-        processor = bundles.TransactionProcessor(self, read_entry=lambda r: bundles.instance_read(self, r))
+        processor = bundles.TransactionProcessor(self, read_entry=lambda r: bundles.instance_read(self, r, base_url))
         requests, results = processor.process(bundle)
         return bundles.response_bundle("transaction", requests, results, base_url=base_url, prefer=prefer)
 
@@ -405,7 +405,7 @@ class Store:
         """Process each entry of a batch Bundle on its own; the batch-response Bundle."""
         from kaari.fhir.store import bundles
 
-        requests, results = bundles.batch_process(self, bundle, lambda r: bundles.instance_read(self, r))
+        requests, results = bundles.batch_process(self, bundle, lambda r: bundles.instance_read(self, r, base_url))
         return bundles.response_bundle("batch", requests, results, base_url=base_url, prefer=prefer)
 
     # -- the write pipeline --------------------------------------------------------------------------------
