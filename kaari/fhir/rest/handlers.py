@@ -50,7 +50,7 @@ def _disclosed(ctx: RequestContext, stored: StoredResource) -> bytes | None:
 def create(ctx: RequestContext, *, type: str) -> HttpResponse:
     resource_type_check(type)
     resource, _ = negotiation.json_body(ctx.request)
-    if_none_exist = ctx.request.headers.get("If-None-Exist")
+    if_none_exist = ctx.request.headers.get("If-None-Exist") or _criteria_in_url(ctx)
     if if_none_exist:
         result = ctx.store.conditional_create(resource, expected_type=type, if_none_exist=if_none_exist)
         if result.matched_existing:
@@ -58,6 +58,12 @@ def create(ctx: RequestContext, *, type: str) -> HttpResponse:
     else:
         result = ctx.store.create(resource, expected_type=type)
     return ctx.resource_response(result.stored, status=201, location=True)
+
+
+def _criteria_in_url(ctx: RequestContext) -> str:
+    """Search criteria on the URL of a POST: a conditional create, as fhirpy sends it (`POST /Patient?identifier=`)."""
+    criteria = [(k, v) for k, v in ctx.request.GET.items() if k not in ("_format", "_pretty")]
+    return urlencode(criteria) if criteria else ""
 
 
 def update(ctx: RequestContext, *, type: str, id: str) -> HttpResponse:
