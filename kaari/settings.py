@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from kaari import config
@@ -13,6 +15,8 @@ try:
     SECRET_KEY = config.secret_key(DATA_DIR)
     _db = config.database(DATA_DIR)
     KAARI_RECENT_RELATIONSHIP_DAYS = config.env_int("KAARI_RECENT_RELATIONSHIP_DAYS", 90)
+    # A region's laboratory knowledge (intervals, prices, local HL7 codes) over the shipped files.
+    KAARI_LAB_REGIONAL_FILE = os.environ.get("KAARI_LAB_REGIONAL_FILE", "")
 except config.ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 
@@ -36,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "kaari.server",
     "kaari.fhir",
+    "kaari.labs",
+    "kaari.safety",
+    "kaari.synth",
 ]
 
 MIDDLEWARE = [

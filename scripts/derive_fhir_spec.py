@@ -71,6 +71,10 @@ def structure_elements(sd: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 targets = target_types(type_)
                 if targets and code in {"Reference", "canonical"}:
                     item["targets"] = targets
+                # A core constraint on a data type (Quantity as SimpleQuantity) narrows its shape.
+                profiles = sorted(str(p).rsplit("/", 1)[-1] for p in type_.get("profile", []))
+                if profiles:
+                    item["profiles"] = profiles
                 types.append(item)
             entry["types"] = types
         binding = element.get("binding")
@@ -84,13 +88,19 @@ def structure_elements(sd: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def primitive_definition(sd: dict[str, Any]) -> dict[str, Any]:
     regex = None
+    extensible = True
     for element in sd["snapshot"]["element"]:
         if element["path"].endswith(".value"):
             for type_ in element.get("type", []):
                 for ext in type_.get("extension", []):
                     if ext.get("url") == REGEX_EXT:
                         regex = ext["valueString"]
-    return {"json": PRIMITIVE_JSON.get(sd["id"], "string"), "regex": regex}
+        if element["path"].endswith(".extension") and element.get("max") == "0":
+            extensible = False  # xhtml: Narrative.div carries no extensions
+    definition: dict[str, Any] = {"json": PRIMITIVE_JSON.get(sd["id"], "string"), "regex": regex}
+    if not extensible:
+        definition["extensible"] = False
+    return definition
 
 
 def derive_types(package: Path) -> dict[str, Any]:
@@ -99,9 +109,14 @@ def derive_types(package: Path) -> dict[str, Any]:
     complex_types: dict[str, Any] = {}
     resources: dict[str, Any] = {}
     for sd in definitions:
-        if sd.get("resourceType") != "StructureDefinition" or sd.get("derivation") == "constraint":
+        if sd.get("resourceType") != "StructureDefinition":
             continue
         kind = sd["kind"]
+        if sd.get("derivation") == "constraint":
+            # Only the core constraints on data types (SimpleQuantity, MoneyQuantity) are used as element types.
+            if kind == "complex-type":
+                complex_types[sd["id"]] = {"elements": structure_elements(sd), "constrains": sd["type"]}
+            continue
         if kind == "primitive-type":
             primitives[sd["id"]] = primitive_definition(sd)
         elif kind == "complex-type":
@@ -112,9 +127,6 @@ def derive_types(package: Path) -> dict[str, Any]:
                 "base": str(sd.get("baseDefinition", "")).rsplit("/", 1)[-1] or None,
                 "elements": structure_elements(sd),
             }
-    # Quantity profiles are used as element types (e.g. Observation.referenceRange.low) with Quantity's shape.
-    for alias in ("SimpleQuantity", "MoneyQuantity"):
-        complex_types[alias] = complex_types["Quantity"]
     return {"primitives": primitives, "complex": complex_types, "resources": resources}
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from django.db import connections
 
 from kaari.fhir.store import Store, StoreError
 from kaari.lib.jsonutil import JsonError, json_loads
 
 BATCH_SIZE = 500
+CHUNK_BYTES = 4 * 1024 * 1024
 SUFFIXES = (".json", ".ndjson")
 
 
@@ -61,20 +65,95 @@ def files_collect(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def files_load(store: Store, files: list[Path], *, progress: Progress | None = None) -> LoadReport:
-    report = LoadReport()
+@dataclass(frozen=True)
+class WorkItem:
+    """A unit of loading work: a whole .json file, or a byte range of an .ndjson file starting at a line."""
+
+    path: str
+    start: int = 0
+    end: int = -1
+    first_line: int = 1
+
+
+def work_items(files: list[Path], *, chunk_bytes: int = CHUNK_BYTES) -> tuple[list[WorkItem], list[LoadProblem]]:
+    """Split the files into work items; NDJSON is cut at line boundaries into chunks of about `chunk_bytes`."""
+    items: list[WorkItem] = []
+    problems: list[LoadProblem] = []
     for path in files:
         if not path.exists():
-            report.problems.append(LoadProblem(str(path), "", "no such file"))
-            continue
-        if path.suffix == ".ndjson":
-            _ndjson_load(store, path, report, progress)
+            problems.append(LoadProblem(str(path), "", "no such file"))
         elif path.suffix == ".json":
-            _json_load(store, path, report, progress)
+            items.append(WorkItem(str(path)))
+        elif path.suffix == ".ndjson":
+            data = path.read_bytes()
+            start, line = 0, 1
+            while start < len(data):
+                cut = data.find(b"\n", min(start + chunk_bytes, len(data)) - 1)
+                end = len(data) if cut < 0 else cut + 1
+                items.append(WorkItem(str(path), start, end, line))
+                line += data.count(b"\n", start, end)
+                start = end
         else:
-            report.problems.append(LoadProblem(str(path), "", "not a .json or .ndjson file"))
+            problems.append(LoadProblem(str(path), "", "not a .json or .ndjson file"))
+    return items, problems
+
+
+def item_load(store: Store, item: WorkItem) -> tuple[int, list[LoadProblem], int]:
+    """Load one work item: (resources loaded, problems, bytes consumed)."""
+    report = LoadReport()
+    path = Path(item.path)
+    if path.suffix == ".json":
+        _json_load(store, path, report)
+        return report.loaded, report.problems, path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(item.start)
+        data = handle.read(item.end - item.start)
+    _ndjson_load(store, item.path, data.splitlines(), item.first_line, report)
+    return report.loaded, report.problems, len(data)
+
+
+def files_load(
+    store_factory: Callable[[], Store], files: list[Path], *, jobs: int = 1, progress: Progress | None = None
+) -> LoadReport:
+    """Load the files through the store API, in `jobs` processes when more than one."""
+    report = LoadReport()
+    items, report.problems = work_items(files)
+    # Inside a transaction the work must stay on this connection to be part of it.
+    if jobs <= 1 or len(items) <= 1 or connections["default"].in_atomic_block:
+        store = store_factory()
+        results: Iterable[tuple[int, list[LoadProblem], int]] = (item_load(store, item) for item in items)
+        _results_collect(results, report, progress)
+    else:
+        # Each process opens its own database connection; none may be inherited across the fork.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=_worker_start, initargs=(store_factory,)) as pool:
+            _results_collect(pool.imap_unordered(_worker_load, items), report, progress)
     report.finished = time.perf_counter()
     return report
+
+
+def _results_collect(
+    results: Iterable[tuple[int, list[LoadProblem], int]], report: LoadReport, progress: Progress | None
+) -> None:
+    for loaded, problems, size in results:
+        report.loaded += loaded
+        report.problems.extend(problems)
+        if progress:
+            progress(size, loaded)
+
+
+_worker_store: Store | None = None
+
+
+def _worker_start(store_factory: Callable[[], Store]) -> None:
+    global _worker_store
+    _worker_store = store_factory()
+
+
+def _worker_load(item: WorkItem) -> tuple[int, list[LoadProblem], int]:
+    assert _worker_store is not None
+    return item_load(_worker_store, item)
 
 
 def resources_load(store: Store, resources: Iterable[dict[str, Any]], *, source: str = "<stream>") -> LoadReport:
@@ -92,32 +171,20 @@ def resources_load(store: Store, resources: Iterable[dict[str, Any]], *, source:
     return report
 
 
-def _ndjson_lines(path: Path) -> Iterator[tuple[int, bytes, int]]:
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            yield number, line, len(line)
-
-
-def _ndjson_load(store: Store, path: Path, report: LoadReport, progress: Progress | None) -> None:
+def _ndjson_load(store: Store, source: str, lines: list[bytes], first_line: int, report: LoadReport) -> None:
     batch: list[tuple[str, Any]] = []
-    consumed = 0
-    for number, line, size in _ndjson_lines(path):
-        consumed += size
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:
             batch.append((f"line {number}", json_loads(line)))
         except JsonError as exc:
-            report.problems.append(LoadProblem(str(path), f"line {number}", str(exc)))
+            report.problems.append(LoadProblem(source, f"line {number}", str(exc)))
         if len(batch) >= BATCH_SIZE:
-            loaded = _batch_load(store, str(path), batch, report)
+            _batch_load(store, source, batch, report)
             batch = []
-            if progress:
-                progress(consumed, loaded)
-            consumed = 0
-    loaded = _batch_load(store, str(path), batch, report) if batch else 0
-    if progress:
-        progress(consumed, loaded)
+    if batch:
+        _batch_load(store, source, batch, report)
 
 
 def _batch_load(store: Store, source: str, batch: list[tuple[str, Any]], report: LoadReport) -> int:
@@ -139,16 +206,12 @@ def _describe(error: StoreError) -> str:
     return f"{error.message} ({details})" if details and details != error.message else error.message
 
 
-def _json_load(store: Store, path: Path, report: LoadReport, progress: Progress | None) -> None:
-    size = path.stat().st_size
+def _json_load(store: Store, path: Path, report: LoadReport) -> None:
     try:
         document = json_loads(path.read_bytes())
     except (JsonError, OSError) as exc:
         report.problems.append(LoadProblem(str(path), "", str(exc)))
-        if progress:
-            progress(size, 0)
         return
-    loaded = 0
     if (
         isinstance(document, dict)
         and document.get("resourceType") == "Bundle"
@@ -158,15 +221,13 @@ def _json_load(store: Store, path: Path, report: LoadReport, progress: Progress 
             "batch",
         )
     ):
-        loaded = _bundle_load(store, path, document, report)
+        _bundle_load(store, path, document, report)
     elif isinstance(document, dict) and document.get("resourceType") == "Bundle" and "entry" in document:
         entries = document.get("entry") or []
         batch = [(f"entry {i}", e.get("resource") if isinstance(e, dict) else None) for i, e in enumerate(entries)]
-        loaded = _batch_load(store, str(path), batch, report)
+        _batch_load(store, str(path), batch, report)
     else:
-        loaded = _batch_load(store, str(path), [("resource", document)], report)
-    if progress:
-        progress(size, loaded)
+        _batch_load(store, str(path), [("resource", document)], report)
 
 
 def _bundle_load(store: Store, path: Path, bundle: dict[str, Any], report: LoadReport) -> int:

@@ -24,6 +24,7 @@ def _load(name: str) -> Any:
 class ElementType:
     code: str
     targets: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()  # core data type constraints, e.g. ("SimpleQuantity",) on a Quantity
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class TypeDefinition:
     abstract: bool = False
     json_kind: str = ""  # for primitives: "string", "boolean", "integer" or "number"
     regex: str | None = None
+    constrains: str | None = None  # for a core constraint such as SimpleQuantity: the type it narrows
+    extensible: bool = True  # for primitives: whether `_x` may carry extensions (not xhtml)
 
 
 def _element(path: str, raw: dict[str, Any]) -> ElementDefinition:
@@ -68,7 +71,10 @@ def _element(path: str, raw: dict[str, Any]) -> ElementDefinition:
         path=path,
         min=int(raw.get("min", 0)),
         max=str(raw.get("max", "*")),
-        types=tuple(ElementType(t["code"], tuple(t.get("targets", ()))) for t in raw.get("types", ())),
+        types=tuple(
+            ElementType(t["code"], tuple(t.get("targets", ())), tuple(t.get("profiles", ())))
+            for t in raw.get("types", ())
+        ),
         binding=raw.get("binding"),
         content_reference=raw.get("contentReference"),
         summary=bool(raw.get("summary")),
@@ -81,10 +87,18 @@ def type_definitions() -> dict[str, TypeDefinition]:
     raw = _load("types.json")
     result: dict[str, TypeDefinition] = {}
     for name, prim in raw["primitives"].items():
-        result[name] = TypeDefinition(name=name, kind="primitive", json_kind=prim["json"], regex=prim["regex"])
+        result[name] = TypeDefinition(
+            name=name,
+            kind="primitive",
+            json_kind=prim["json"],
+            regex=prim["regex"],
+            extensible=prim.get("extensible", True),
+        )
     for name, definition in raw["complex"].items():
         elements = {p: _element(p, e) for p, e in definition["elements"].items()}
-        result[name] = TypeDefinition(name=name, kind="complex", elements=elements)
+        result[name] = TypeDefinition(
+            name=name, kind="complex", elements=elements, constrains=definition.get("constrains")
+        )
     for name, definition in raw["resources"].items():
         elements = {p: _element(p, e) for p, e in definition["elements"].items()}
         result[name] = TypeDefinition(

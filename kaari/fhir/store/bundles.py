@@ -159,24 +159,32 @@ def bundle_entries(bundle: Any, expected_type: str) -> list[Any]:
     return entries
 
 
-def references_rewrite(value: Any, mapping: dict[str, str]) -> Any:
-    """Replace every string equal to a mapped fullUrl, and links to it inside narrative XHTML."""
-    if isinstance(value, dict):
-        return {key: _rewrite_member(key, item, mapping) for key, item in value.items()}
-    if isinstance(value, list):
-        return [references_rewrite(item, mapping) for item in value]
-    if isinstance(value, str):
-        return mapping.get(value, value)
-    return value
+_QUOTED_URN = re.compile(rb'(?<=")urn:(?:uuid|oid):[^"\\]+(?=\\?")')
 
 
-def _rewrite_member(key: str, value: Any, mapping: dict[str, str]) -> Any:
-    if key == "div" and isinstance(value, str):
-        for old, new in mapping.items():
-            if old in value:
-                value = value.replace(f'"{old}"', f'"{new}"')
-        return value
-    return references_rewrite(value, mapping)
+class ReferenceRewriter:
+    """Replaces every string equal to a mapped fullUrl, and links to one inside narrative XHTML.
+
+    Works on the serialised JSON: a fullUrl can only be replaced where it is a whole JSON string or a whole
+    quoted attribute value in the narrative, which is exactly what a match between quotes finds.
+    """
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.urns = {key.encode(): value.encode() for key, value in mapping.items() if key.startswith("urn:")}
+        self.others = [(json_dumps(k), json_dumps(v)) for k, v in mapping.items() if not k.startswith("urn:")]
+
+    def rewrite(self, resource: dict[str, Any]) -> dict[str, Any]:
+        text = json_dumps(resource)
+        if self.urns and b"urn:" in text:
+            text = _QUOTED_URN.sub(lambda m: self.urns.get(m.group(0), m.group(0)), text)
+        for quoted, replacement in self.others:
+            if quoted in text:
+                text = text.replace(quoted, replacement)
+        return dict(json_loads(text))
+
+
+def references_rewrite(resource: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    return ReferenceRewriter(mapping).rewrite(resource)
 
 
 def _resource_body(result: EntryResult) -> dict[str, Any] | None:
@@ -237,9 +245,10 @@ class TransactionProcessor:
                 raise entry_error(request.index, exc) from exc
         self._duplicates_check(requests)
         mapping = self._ids_assign(requests)
+        rewriter = ReferenceRewriter(mapping) if mapping else None
         for request in requests:
-            if request.resource is not None and mapping:
-                request.resource = references_rewrite(request.resource, mapping)
+            if request.resource is not None and rewriter is not None:
+                request.resource = rewriter.rewrite(request.resource)
             if request.resource is not None and request.existing is None:
                 try:
                     request.resource = self._conditional_references_resolve(request.resource)
@@ -357,9 +366,7 @@ class TransactionProcessor:
             if match is None:
                 raise InvalidRequest(f"The conditional reference {reference} matches no resource")
             found[reference] = f"{resource_type}/{match.id}"
-        rewritten = references_rewrite(resource, found)
-        assert isinstance(rewritten, dict)
-        return rewritten
+        return references_rewrite(resource, found)
 
     def _plan(self, request: EntryRequest, current: StoredResource | None) -> tuple[WritePlan, int] | None:
         store = self.store

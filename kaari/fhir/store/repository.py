@@ -252,11 +252,7 @@ def writes_apply(plans: Sequence[WritePlan], index_tables: dict[str, tuple[str, 
     for plan, pk in zip(new, _pks_allocate(len(new)) if new else [], strict=True):
         plan.pk = pk
     with connection.cursor() as cursor:
-        if new:
-            cursor.executemany(
-                f"INSERT INTO fhir_resource ({RESOURCE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [_current_row(plan) for plan in new],
-            )
+        _bulk_insert(cursor, "fhir_resource", RESOURCE_COLUMNS.split(", "), [_current_row(plan) for plan in new])
         if updated:
             cursor.executemany(
                 "UPDATE fhir_resource SET version_id = %s, last_updated = %s, deleted = %s, body = %s,"
@@ -275,15 +271,30 @@ def writes_apply(plans: Sequence[WritePlan], index_tables: dict[str, tuple[str, 
                     for plan in updated
                 ],
             )
-        cursor.executemany(
-            f"INSERT INTO fhir_resource_version ({VERSION_COLUMNS.replace('id, ', '', 1)})"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        _bulk_insert(
+            cursor,
+            "fhir_resource_version",
+            VERSION_COLUMNS.split(", ")[1:],
             [_current_row(plan)[1:] + (plan.method,) for plan in plans],
         )
         if existing:
             _index_rows_delete(cursor, existing, index_tables)
         _index_rows_insert(cursor, plans, index_tables)
         _identities_replace(cursor, plans, existing)
+
+
+def _bulk_insert(cursor: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert many rows: COPY on PostgreSQL (several times faster than INSERTs), executemany elsewhere."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def _current_row(plan: WritePlan) -> tuple[Any, ...]:
@@ -316,12 +327,7 @@ def _index_rows_insert(cursor: Any, plans: Sequence[WritePlan], index_tables: di
             for plan in plans
             for row in plan.index_rows.get(table, ())
         ]
-        if rows:
-            marks = ", ".join(["%s"] * (3 + len(columns)))
-            cursor.executemany(
-                f"INSERT INTO {table} (resource_id, resource_type, compartment, {', '.join(columns)}) VALUES ({marks})",
-                rows,
-            )
+        _bulk_insert(cursor, table, ("resource_id", "resource_type", "compartment", *columns), rows)
 
 
 def _identities_replace(cursor: Any, plans: Sequence[WritePlan], pks: list[int]) -> None:

@@ -56,3 +56,28 @@ def test_loading_the_same_ndjson_twice_makes_second_versions_not_duplicates(db, 
     call_command("load", str(path), "--quiet")
     call_command("load", str(path), "--quiet")
     assert Resource.objects.get(logical_id="again").version_id == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_with_two_processes_loads_every_file(tmp_path, capsys):
+    for n in range(4):
+        ndjson(tmp_path / f"part{n}.ndjson", [PatientFactory(id=f"proc-{n}-{i}") for i in range(20)])
+    call_command("load", str(tmp_path), "--quiet", "--jobs", "2")
+    assert "Loaded 80 resources" in capsys.readouterr().out
+    assert Resource.objects.filter(logical_id__startswith="proc-").count() == 80
+
+
+def test_ndjson_is_split_into_chunks_at_line_boundaries_with_line_numbers_kept(tmp_path):
+    from kaari.fhir.loading.loader import work_items
+
+    path = tmp_path / "Patient.ndjson"
+    lines = [json.dumps(PatientFactory(id=f"c{i}")) + "\n" for i in range(50)]
+    path.write_text("".join(lines))
+    items, problems = work_items([path], chunk_bytes=500)
+    assert problems == []
+    assert len(items) > 5
+    assert items[0].start == 0 and items[-1].end == path.stat().st_size
+    data = path.read_bytes()
+    for item in items:
+        assert data[item.start : item.end].endswith(b"\n")
+        assert data.count(b"\n", 0, item.start) + 1 == item.first_line

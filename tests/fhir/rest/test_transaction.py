@@ -31,7 +31,6 @@ def test_a_transaction_resolves_urn_uuid_references_to_the_new_ids(fhir):
     assert observation["subject"]["reference"] == f"Patient/{patient_id}"
 
 
-@pytest.mark.xfail(strict=True, reason="needs the full R4 validator, being merged")
 def test_a_failing_entry_rolls_the_whole_transaction_back(fhir):
     bundle = transaction(
         {"resource": PatientFactory(id="kept-out"), "request": {"method": "PUT", "url": "Patient/kept-out"}},

@@ -66,7 +66,7 @@ def edge_resources() -> list[dict[str, Any]]:
             effectiveDateTime="2020",
             valueQuantity={"value": 100.5, "system": "http://unitsofmeasure.org", "code": "g"},
         ),
-        _observation("edge-o5", effectiveDateTime="2020-03-01T10:00:00", valueString="Lievä kuume, ei hätää"),
+        _observation("edge-o5", effectiveDateTime="2020-03-01T10:00:00-03:30", valueString="Lievä kuume, ei hätää"),
         _observation(
             "edge-o6",
             effectiveDateTime="2021-06-15",

@@ -41,13 +41,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def oracle(django_db_setup: Any, django_db_blocker: Any, synthea_resources: list[dict[str, Any]]) -> Iterator[Oracle]:
     with django_db_blocker.unblock():
-        outcomes = Store(TrustedGate()).load([*synthea_resources, *edge_resources()])
-        errors = [(o.index, o.error.message) for o in outcomes if o.error is not None]
-        assert errors == []
-        yield Oracle([Stored(o.stored.pk, o.stored.resource) for o in outcomes if o.stored is not None])
-        with connection.cursor() as cursor:
-            for table in TABLES:
-                cursor.execute(f"DELETE FROM {table}")
+        try:
+            outcomes = Store(TrustedGate()).load([*synthea_resources, *edge_resources()])
+            errors = [(o.index, o.error.message, o.error.issues) for o in outcomes if o.error is not None]
+            assert errors == []
+            yield Oracle([Stored(o.stored.pk, o.stored.resource) for o in outcomes if o.stored is not None])
+        finally:
+            with connection.cursor() as cursor:
+                for table in TABLES:
+                    cursor.execute(f"DELETE FROM {table}")
 
 
 def engine_pages(query: Query, extra: list[tuple[str, str]] | None = None) -> Iterator[Any]:

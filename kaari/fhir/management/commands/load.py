@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from tqdm import tqdm
 
 from kaari.fhir.loading import files_collect, files_load
 from kaari.fhir.store import Store, TrustedGate
+
+
+def loader_store() -> Store:
+    return Store(TrustedGate())
+
+
+def default_jobs() -> int:
+    # SQLite has one writer at a time; more processes would only wait for each other.
+    return (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
 
 
 class Command(BaseCommand):
@@ -17,9 +28,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--jobs", type=int, default=None, help="loading processes (default: cores on PostgreSQL)")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        jobs = options["jobs"] or default_jobs()
+        if jobs < 1:
+            raise CommandError("--jobs must be at least 1")
         files = files_collect(options["paths"])
         total = sum(path.stat().st_size for path in files if path.exists())
         bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading", disable=options["quiet"], file=sys.stderr)
@@ -31,7 +46,7 @@ class Command(BaseCommand):
             bar.update(consumed)
             bar.set_postfix(resources=loaded, refresh=False)
 
-        report = files_load(Store(TrustedGate()), files, progress=progress)
+        report = files_load(loader_store, files, jobs=jobs, progress=progress)
         bar.close()
         for problem in report.problems:
             self.stderr.write(f"error: {problem}")
