@@ -18,7 +18,7 @@ from django.db import connection
 from kaari.fhir.search.planner import resource_scope, where_sql
 from kaari.fhir.search.query import Cursor, Include, SearchQuery, SortKey
 from kaari.fhir.search.registry import resource_parameters
-from kaari.fhir.search.sql import SqlFragment, sql_all, sql_any, sql_in
+from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in, unrestricted
 from kaari.fhir.search.types import SearchError
 from kaari.fhir.spec import resource_types
 from kaari.fhir.store import repository
@@ -88,7 +88,7 @@ def _keyset(keys: Sequence[SortKey], cursor: Cursor) -> SqlFragment:
     return sql_any(alternatives)
 
 
-def _page_keys(query: SearchQuery, restriction: SqlFragment | None) -> tuple[list[tuple[Any, ...]], bool]:
+def _page_keys(query: SearchQuery, restriction: Restriction) -> tuple[list[tuple[Any, ...]], bool]:
     """(pk, sort values...) of the page's rows in order, and whether more rows lie beyond."""
     where = where_sql(query, restriction)
     backwards = query.cursor is not None and query.cursor.backwards
@@ -130,7 +130,7 @@ def _cursor_of(row: tuple[Any, ...], backwards: bool) -> Cursor:
     return Cursor(backwards, tuple(row[1:]), int(row[0]))
 
 
-def search_run(query: SearchQuery, *, restriction: SqlFragment | None = None) -> SearchResult:
+def search_run(query: SearchQuery, *, restriction: Restriction = unrestricted) -> SearchResult:
     result = SearchResult(matches=[], warnings=list(query.warnings))
     rows: list[tuple[Any, ...]] = []
     more = False
@@ -153,7 +153,7 @@ def search_run(query: SearchQuery, *, restriction: SqlFragment | None = None) ->
     return result
 
 
-def _total(query: SearchQuery, restriction: SqlFragment | None, found: int, more: bool) -> int | None:
+def _total(query: SearchQuery, restriction: Restriction, found: int, more: bool) -> int | None:
     mode = query.total
     if mode is None:
         if query.summary == "count" or query.count == 0:
@@ -191,9 +191,7 @@ def _reference_scope(resource_type: str, include: Include) -> SqlFragment | None
     return sql_any(p.rows_scope("x") for p in chosen) if chosen else None
 
 
-def _forward(
-    include: Include, sources: Sequence[StoredResource], restriction: SqlFragment | None
-) -> list[StoredResource]:
+def _forward(include: Include, sources: Sequence[StoredResource], restriction: Restriction) -> list[StoredResource]:
     by_type: dict[str, list[int]] = defaultdict(list)
     for source in sources:
         if include.source_type in (None, source.resource_type):
@@ -226,9 +224,7 @@ def _forward(
     return repository.current_get_by_pks(sorted(pks))
 
 
-def _reverse(
-    include: Include, targets: Sequence[StoredResource], restriction: SqlFragment | None
-) -> list[StoredResource]:
+def _reverse(include: Include, targets: Sequence[StoredResource], restriction: Restriction) -> list[StoredResource]:
     ids_by_type: dict[str, list[str]] = defaultdict(list)
     for target in targets:
         if include.target_type in (None, target.resource_type):
@@ -270,7 +266,7 @@ def _all_types() -> list[str]:
 
 
 def includes_fetch(
-    query: SearchQuery, matches: list[StoredResource], restriction: SqlFragment | None, warnings: list[str]
+    query: SearchQuery, matches: list[StoredResource], restriction: Restriction, warnings: list[str]
 ) -> list[StoredResource]:
     """The resources `_include` and `_revinclude` add to a page, each once, none of them a match."""
     if not matches or not (query.includes or query.revincludes):

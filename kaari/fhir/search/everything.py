@@ -17,7 +17,7 @@ from django.db import connection
 from kaari.fhir.search.engine import SearchResult
 from kaari.fhir.search.planner import compartment_references
 from kaari.fhir.search.query import DEFAULT_COUNT, MAX_COUNT, Cursor, SearchQuery
-from kaari.fhir.search.sql import SqlFragment, sql_all, sql_any, sql_in
+from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in
 from kaari.fhir.search.types import SearchError
 from kaari.fhir.search.types.date import date_range_ms
 from kaari.fhir.spec import patient_compartment_params, resource_types
@@ -46,12 +46,13 @@ def _compartment_references(patient_id: str) -> SqlFragment:
     ).wrap("SELECT x.resource_id FROM fhir_idx_reference x WHERE ")
 
 
-def _scope(restriction: SqlFragment | None, types: Sequence[str] | None, since_ms: int | None) -> SqlFragment:
+def _scope(restriction: Restriction, types: Sequence[str] | None, since_ms: int | None) -> SqlFragment:
     parts = [SqlFragment("NOT r.deleted")]
     if types:
         parts.append(sql_in("r.resource_type", types))
-    if restriction is not None:
-        parts.append(restriction.wrap("(", ")"))
+    condition = restriction(types[0] if types and len(types) == 1 else None)
+    if condition is not None:
+        parts.append(condition.wrap("(", ")"))
     if since_ms is not None:
         parts.append(
             SqlFragment(
@@ -63,7 +64,7 @@ def _scope(restriction: SqlFragment | None, types: Sequence[str] | None, since_m
 
 
 def everything_pks(
-    patient_id: str, restriction: SqlFragment | None, types: Sequence[str] | None, since_ms: int | None
+    patient_id: str, restriction: Restriction, types: Sequence[str] | None, since_ms: int | None
 ) -> list[int]:
     """Every key of the result, in order: small enough (thousands) to compute whole for each page."""
     scope = _scope(restriction, types, since_ms)
@@ -95,10 +96,13 @@ def everything_pks(
     for target_type, target_id in targets:
         by_type.setdefault(target_type, []).append(target_id)
     for target_type, ids in by_type.items():
+        if types and target_type not in types:
+            continue
+        target_scope = _scope(restriction, [target_type], since_ms)
         for start in range(0, len(ids), 500):
             where = sql_all(
                 [
-                    scope,
+                    target_scope,
                     SqlFragment("r.resource_type = %s AND r.compartment IS NULL", (target_type,)),
                     sql_in("r.logical_id", ids[start : start + 500]),
                 ]
@@ -108,7 +112,7 @@ def everything_pks(
 
 
 def everything_run(
-    patient_id: str, params: Sequence[tuple[str, str]], *, restriction: SqlFragment | None, strict: bool
+    patient_id: str, params: Sequence[tuple[str, str]], *, restriction: Restriction, strict: bool
 ) -> tuple[SearchQuery, SearchResult]:
     query = SearchQuery(resource_types=("Patient",), count=DEFAULT_COUNT)
     types: list[str] | None = None

@@ -12,23 +12,24 @@ from collections.abc import Sequence
 
 from kaari.fhir.search.query import ChainFilter, Filter, HasFilter, MissingFilter, ParamFilter, SearchQuery
 from kaari.fhir.search.registry import resource_parameters
-from kaari.fhir.search.sql import TRUE, SqlFragment, sql_all, sql_any, sql_in
+from kaari.fhir.search.sql import TRUE, Restriction, SqlFragment, sql_all, sql_any, sql_in
 from kaari.fhir.search.types.reference import ReferenceValue
 from kaari.fhir.spec import patient_compartment_params, type_definitions
 
 
-def resource_scope(resource_types: Sequence[str], restriction: SqlFragment | None) -> SqlFragment:
+def resource_scope(resource_types: Sequence[str], restriction: Restriction) -> SqlFragment:
     """Live resources of these types that the caller may see."""
     parts = [sql_in("r.resource_type", resource_types), SqlFragment("NOT r.deleted")]
-    if restriction is not None:
-        parts.append(restriction.wrap("(", ")"))
+    condition = restriction(resource_types[0] if len(resource_types) == 1 else None)
+    if condition is not None:
+        parts.append(condition.wrap("(", ")"))
     return sql_all(parts)
 
 
 def filter_sql(
     item: Filter,
     resource_types: Sequence[str],
-    restriction: SqlFragment | None,
+    restriction: Restriction,
     compartment: str | None = None,
 ) -> SqlFragment:
     if isinstance(item, ParamFilter):
@@ -40,7 +41,7 @@ def filter_sql(
     return _has_sql(item, resource_types, restriction)
 
 
-def _chain_sql(item: ChainFilter, resource_types: Sequence[str], restriction: SqlFragment | None) -> SqlFragment:
+def _chain_sql(item: ChainFilter, resource_types: Sequence[str], restriction: Restriction) -> SqlFragment:
     targets = item.target_types
     inner = sql_all([resource_scope(targets, restriction), filter_sql(item.inner, targets, restriction)])
     if len(targets) == 1:
@@ -63,7 +64,7 @@ def _chain_sql(item: ChainFilter, resource_types: Sequence[str], restriction: Sq
     return scope.wrap("r.id IN (SELECT x.resource_id FROM fhir_idx_reference x WHERE ", ")")
 
 
-def _has_sql(item: HasFilter, resource_types: Sequence[str], restriction: SqlFragment | None) -> SqlFragment:
+def _has_sql(item: HasFilter, resource_types: Sequence[str], restriction: Restriction) -> SqlFragment:
     sources = sql_all(
         [resource_scope([item.source_type], restriction), filter_sql(item.inner, [item.source_type], restriction)]
     )
@@ -168,7 +169,7 @@ def _single_valued(expression: str) -> bool:
     return True
 
 
-def where_sql(query: SearchQuery, restriction: SqlFragment | None) -> SqlFragment:
+def where_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
     """The WHERE clause (over `r`) selecting every match of the query."""
     compartment = implied_compartment(query)
     parts = [resource_scope(query.resource_types, restriction)]

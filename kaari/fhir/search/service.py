@@ -6,7 +6,6 @@ should. Errors come out as store errors (400 for a bad request, 412 for an ambig
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from urllib.parse import parse_qsl
 from kaari.fhir.search.engine import SearchResult, search_run
 from kaari.fhir.search.everything import everything_run
 from kaari.fhir.search.query import SearchQuery, search_parse
-from kaari.fhir.search.sql import SqlFragment
+from kaari.fhir.search.sql import Restriction, SqlFragment
 from kaari.fhir.search.types import QueryContext, SearchError
 from kaari.fhir.store.errors import InvalidRequest, MultipleMatches
 
@@ -42,10 +41,17 @@ class SearchOutcome:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def gate_restriction(gate: Gate, resource_types: Sequence[str]) -> SqlFragment | None:
-    """The gate's condition; it is applied to every resource a search reads, whatever its type."""
-    restriction = gate.restriction(resource_types[0] if len(resource_types) == 1 else None)
-    return None if restriction is None else SqlFragment(restriction.sql, tuple(restriction.params))
+def gate_restriction(gate: Gate) -> Restriction:
+    """The gate's condition for each type a search reads (None: a scan over several types), asked once per type."""
+    asked: dict[str | None, SqlFragment | None] = {}
+
+    def restriction(resource_type: str | None) -> SqlFragment | None:
+        if resource_type not in asked:
+            found = gate.restriction(resource_type)
+            asked[resource_type] = None if found is None else SqlFragment(found.sql, tuple(found.params))
+        return asked[resource_type]
+
+    return restriction
 
 
 def _context(base_url: str | None) -> QueryContext:
@@ -63,7 +69,7 @@ def search_perform(gate: Gate, request: SearchRequest) -> SearchOutcome:
             strict=request.strict,
             compartment=request.compartment,
         )
-        result = search_run(query, restriction=gate_restriction(gate, query.resource_types))
+        result = search_run(query, restriction=gate_restriction(gate))
     except SearchError as exc:
         raise InvalidRequest(str(exc)) from exc
     gate.record(action="search", resources=[*result.matches, *result.included], query=_query_text(request))
@@ -73,7 +79,7 @@ def search_perform(gate: Gate, request: SearchRequest) -> SearchOutcome:
 def everything_perform(gate: Gate, patient_id: str, request: SearchRequest) -> SearchOutcome:
     try:
         query, result = everything_run(
-            patient_id, request.params, restriction=gate_restriction(gate, ["Patient"]), strict=request.strict
+            patient_id, request.params, restriction=gate_restriction(gate), strict=request.strict
         )
     except SearchError as exc:
         raise InvalidRequest(str(exc)) from exc
@@ -92,7 +98,7 @@ def conditional_matches(
     try:
         query = search_parse(request.resource_types, request.params, context=_context(base_url), strict=True)
         query.includes, query.revincludes, query.total = [], [], "none"
-        result = search_run(query, restriction=gate_restriction(gate, [resource_type]))
+        result = search_run(query, restriction=gate_restriction(gate))
     except SearchError as exc:
         raise InvalidRequest(f"The condition '{criteria}' is not a valid search: {exc}") from exc
     return result.matches
