@@ -15,10 +15,10 @@ from typing import Any
 
 from django.db import connection
 
-from kaari.fhir.search.planner import resource_scope, where_sql
+from kaari.fhir.search.planner import filter_candidates, resource_scope, where_sql
 from kaari.fhir.search.query import Cursor, Include, SearchQuery, SortKey
 from kaari.fhir.search.registry import resource_parameters
-from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in, unrestricted
+from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in, sql_join, unrestricted
 from kaari.fhir.search.types import SearchError
 from kaari.fhir.spec import resource_types
 from kaari.fhir.store import repository
@@ -88,8 +88,8 @@ def _keyset(keys: Sequence[SortKey], cursor: Cursor) -> SqlFragment:
     return sql_any(alternatives)
 
 
-def _page_keys(query: SearchQuery, restriction: Restriction) -> tuple[list[tuple[Any, ...]], bool]:
-    """(pk, sort values...) of the page's rows in order, and whether more rows lie beyond."""
+def page_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
+    """The SQL of one page: (pk, sort values...) of at most `count + 1` rows, in page order."""
     where = where_sql(query, restriction)
     backwards = query.cursor is not None and query.cursor.backwards
     limit = query.count + 1
@@ -100,28 +100,50 @@ def _page_keys(query: SearchQuery, restriction: Restriction) -> tuple[list[tuple
         sql = sql_all(parts).wrap(
             "SELECT r.id FROM fhir_resource r WHERE ", f" ORDER BY r.id {'DESC' if backwards else 'ASC'} LIMIT %s"
         )
-        rows = _fetch(SqlFragment(sql.sql, (*sql.params, limit)))
-    else:
-        expressions = [_sort_expression(key) for key in query.sort]
-        select = SqlFragment("SELECT r.id AS pk")
-        for position, expression in enumerate(expressions):
-            select = select + expression.wrap(", ", f" AS k{position}")
-        inner = select + where.wrap(" FROM fhir_resource r WHERE ")
-        order = []
-        for position, key in enumerate(query.sort):
-            descending = key.descending != backwards
-            order.append(f"(q.k{position} IS NULL) {'DESC' if backwards else 'ASC'}")
-            order.append(f"q.k{position} {'DESC' if descending else 'ASC'}")
-        order.append(f"q.pk {'DESC' if backwards else 'ASC'}")
-        columns = ", ".join(["q.pk", *(f"q.k{i}" for i in range(len(expressions)))])
-        sql = inner.wrap(f"SELECT {columns} FROM (", ") q")
-        if query.cursor is not None:
-            sql = sql + _keyset(query.sort, query.cursor).wrap(" WHERE ")
-        sql = sql + SqlFragment(f" ORDER BY {', '.join(order)} LIMIT %s", (limit,))
-        rows = _fetch(sql)
+        return SqlFragment(sql.sql, (*sql.params, limit))
+    expressions = [_sort_expression(key) for key in query.sort]
+    select = SqlFragment("SELECT r.id AS pk")
+    for position, expression in enumerate(expressions):
+        select = select + expression.wrap(", ", f" AS k{position}")
+    inner = select + where.wrap(" FROM fhir_resource r WHERE ")
+    order = []
+    for position, key in enumerate(query.sort):
+        descending = key.descending != backwards
+        order.append(f"(q.k{position} IS NULL) {'DESC' if backwards else 'ASC'}")
+        order.append(f"q.k{position} {'DESC' if descending else 'ASC'}")
+    order.append(f"q.pk {'DESC' if backwards else 'ASC'}")
+    columns = ", ".join(["q.pk", *(f"q.k{i}" for i in range(len(expressions)))])
+    sql = inner.wrap(f"SELECT {columns} FROM (", ") q")
+    if query.cursor is not None:
+        sql = sql + _keyset(query.sort, query.cursor).wrap(" WHERE ")
+    return sql + SqlFragment(f" ORDER BY {', '.join(order)} LIMIT %s", (limit,))
+
+
+def count_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
+    """The SQL counting every match.
+
+    Index rows exist only for live resources, so when nothing restricts the resource rows themselves (no gate
+    condition, no compartment) and every filter is a positive index lookup, the count reads the indexes alone,
+    without visiting a resource row per match.
+    """
+    types = query.resource_types
+    unconditioned = restriction(types[0] if len(types) == 1 else None) is None and query.compartment is None
+    candidates = [filter_candidates(f, types, restriction) for f in query.filters]
+    if unconditioned and candidates and all(c is not None for c in candidates):
+        if len(candidates) == 1:
+            only = candidates[0]
+            assert only is not None
+            return only.wrap("SELECT COUNT(*) FROM (SELECT DISTINCT m.resource_id FROM (", ") m) d")
+        return sql_join((c for c in candidates if c is not None), " INTERSECT ").wrap("SELECT COUNT(*) FROM (", ") d")
+    return where_sql(query, restriction).wrap("SELECT COUNT(*) FROM fhir_resource r WHERE ")
+
+
+def _page_keys(query: SearchQuery, restriction: Restriction) -> tuple[list[tuple[Any, ...]], bool]:
+    """(pk, sort values...) of the page's rows in order, and whether more rows lie beyond."""
+    rows = _fetch(page_sql(query, restriction))
     more = len(rows) > query.count
     rows = rows[: query.count]
-    if backwards:
+    if query.cursor is not None and query.cursor.backwards:
         rows.reverse()
     return rows, more
 
@@ -167,7 +189,7 @@ def _total(query: SearchQuery, restriction: Restriction, found: int, more: bool)
     where = where_sql(query, restriction)
     if mode == "estimate" and connection.vendor == "postgresql":
         return _estimate(where)
-    (row,) = _fetch(where.wrap("SELECT COUNT(*) FROM fhir_resource r WHERE "))
+    (row,) = _fetch(count_sql(query, restriction))
     return int(row[0])
 
 

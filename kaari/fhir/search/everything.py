@@ -17,7 +17,7 @@ from django.db import connection
 from kaari.fhir.search.engine import SearchResult
 from kaari.fhir.search.planner import compartment_references
 from kaari.fhir.search.query import DEFAULT_COUNT, MAX_COUNT, Cursor, SearchQuery
-from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in
+from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in, sql_join
 from kaari.fhir.search.types import SearchError
 from kaari.fhir.search.types.date import date_range_ms
 from kaari.fhir.spec import patient_compartment_params, resource_types
@@ -68,16 +68,16 @@ def everything_pks(
 ) -> list[int]:
     """Every key of the result, in order: small enough (thousands) to compute whole for each page."""
     scope = _scope(restriction, types, since_ms)
-    members = sql_any(
-        [
-            SqlFragment("r.compartment = %s", (patient_id,)),
-            _compartment_references(patient_id).wrap("r.id IN (", ")"),
-            SqlFragment("(r.resource_type = 'Patient' AND r.logical_id = %s)", (patient_id,)),
-        ]
-    )
-    member_pks = [
-        int(row[0]) for row in _fetch(sql_all([scope, members]).wrap("SELECT r.id FROM fhir_resource r WHERE "))
+    # Three indexed ways in, united; an OR of them would make the database scan every resource.
+    ways_in = [
+        SqlFragment("r.compartment = %s", (patient_id,)),
+        _compartment_references(patient_id).wrap("r.id IN (", ")"),
+        SqlFragment("r.resource_type = 'Patient' AND r.logical_id = %s", (patient_id,)),
     ]
+    members = sql_join(
+        (sql_all([scope, way]).wrap("SELECT r.id FROM fhir_resource r WHERE ") for way in ways_in), " UNION "
+    )
+    member_pks = sorted(int(row[0]) for row in _fetch(members))
     if not member_pks:
         return []
     # Shared resources referred to by the patient's own (visible) resources.

@@ -41,7 +41,24 @@ def filter_sql(
     return _has_sql(item, resource_types, restriction)
 
 
+def filter_candidates(
+    item: Filter, resource_types: Sequence[str], restriction: Restriction, compartment: str | None = None
+) -> SqlFragment | None:
+    """A SELECT of the keys of the resources the filter admits, when it is positive; else None."""
+    if isinstance(item, ParamFilter):
+        return item.param.type.candidates(
+            item.param, item.modifier, list(item.values), list(resource_types), compartment
+        )
+    if isinstance(item, ChainFilter):
+        return _chain_candidates(item, resource_types, restriction)
+    return None
+
+
 def _chain_sql(item: ChainFilter, resource_types: Sequence[str], restriction: Restriction) -> SqlFragment:
+    return _chain_candidates(item, resource_types, restriction).wrap("r.id IN (", ")")
+
+
+def _chain_candidates(item: ChainFilter, resource_types: Sequence[str], restriction: Restriction) -> SqlFragment:
     targets = item.target_types
     inner = sql_all([resource_scope(targets, restriction), filter_sql(item.inner, targets, restriction)])
     if len(targets) == 1:
@@ -61,7 +78,7 @@ def _chain_sql(item: ChainFilter, resource_types: Sequence[str], restriction: Re
             target_match,
         ]
     )
-    return scope.wrap("r.id IN (SELECT x.resource_id FROM fhir_idx_reference x WHERE ", ")")
+    return scope.wrap("SELECT x.resource_id FROM fhir_idx_reference x WHERE ")
 
 
 def _has_sql(item: HasFilter, resource_types: Sequence[str], restriction: Restriction) -> SqlFragment:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kaari.fhir.search.fhirpath import Node
-from kaari.fhir.search.sql import SqlFragment, sql_all, sql_any, sql_in
+from kaari.fhir.search.sql import SqlFragment, sql_all, sql_any, sql_in, sql_join
 from kaari.fhir.search.types.base import (
     QueryContext,
     Rows,
@@ -60,18 +60,17 @@ class Composite(SearchType):
             for component, part in zip(param.components, parts, strict=True)
         )
 
-    def filter(
+    def candidates(
         self,
         param: SearchParameter,
         modifier: str | None,
         values: list[Any],
         resource_types: list[str],
         compartment: str | None = None,
-    ) -> SqlFragment:
+    ) -> SqlFragment | None:
         if param.stored_as:
-            return sql_any(
-                self.filter(source, modifier, values, resource_types, compartment) for source in _sources(param)
-            )
+            found = [self.candidates(s, modifier, values, resource_types, compartment) for s in _sources(param)]
+            return sql_join((f for f in found if f is not None), " UNION ")
         first = param.components[0]
         joins = [
             SqlFragment(
@@ -91,10 +90,22 @@ class Composite(SearchType):
         scope = [sql_in("c0.resource_type", resource_types), SqlFragment("c0.param = %s", (first.code,))]
         if compartment is not None:
             scope.append(SqlFragment("c0.compartment = %s", (compartment,)))
-        query = SqlFragment(f"r.id IN (SELECT c0.resource_id FROM {first.type.table} c0")
+        query = SqlFragment(f"SELECT c0.resource_id FROM {first.type.table} c0")
         for join in joins:
             query = query + join
-        return query + sql_all([*scope, matches]).wrap(" WHERE ", ")")
+        return query + sql_all([*scope, matches]).wrap(" WHERE ")
+
+    def filter(
+        self,
+        param: SearchParameter,
+        modifier: str | None,
+        values: list[Any],
+        resource_types: list[str],
+        compartment: str | None = None,
+    ) -> SqlFragment:
+        found = self.candidates(param, modifier, values, resource_types, compartment)
+        assert found is not None
+        return found.wrap("r.id IN (", ")")
 
     def missing(self, param: SearchParameter, missing: bool, resource_types: list[str]) -> SqlFragment:
         if param.stored_as:

@@ -132,6 +132,18 @@ class Token(SearchType):
         matches = sql_in(f"r.{param.column}", [v.code for v in values])
         return matches.wrap("NOT (", ")") if modifier == "not" else matches
 
+    def candidates(
+        self,
+        param: SearchParameter,
+        modifier: str | None,
+        values: list[Any],
+        resource_types: list[str],
+        compartment: str | None = None,
+    ) -> SqlFragment | None:
+        if param.column is not None:
+            return None
+        return super().candidates(param, modifier, values, resource_types, compartment)
+
     def missing(self, param: SearchParameter, missing: bool, resource_types: list[str]) -> SqlFragment:
         if param.column is not None:
             return SqlFragment("1 = 0") if missing else SqlFragment("1 = 1")
