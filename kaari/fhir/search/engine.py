@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -20,6 +21,7 @@ from kaari.fhir.search.query import Cursor, Include, SearchQuery, SortKey
 from kaari.fhir.search.registry import resource_parameters
 from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in, sql_join, unrestricted
 from kaari.fhir.search.types import SearchError
+from kaari.fhir.search.types.date import datetime_ms, db_datetime
 from kaari.fhir.spec import resource_types
 from kaari.fhir.store import repository
 from kaari.fhir.store.records import StoredResource
@@ -52,6 +54,8 @@ def text_collated(expression: str) -> str:
 def _sort_expression(key: SortKey) -> SqlFragment:
     if key.param is None:
         return SqlFragment(text_collated("r.logical_id"))
+    if key.param.column is not None:
+        return SqlFragment(f"r.{key.param.column}")
     kind = key.param.type
     aggregate = kind.sort_key("s", key.descending)
     return key.param.rows_scope("s").wrap(
@@ -67,6 +71,8 @@ def _keyset(keys: Sequence[SortKey], cursor: Cursor) -> SqlFragment:
     equal_so_far: list[SqlFragment] = []
     for position, (key, value) in enumerate(zip(keys, cursor.values, strict=True)):
         column = f"q.k{position}"
+        if key.param is not None and key.param.column is not None and value is not None:
+            value = db_datetime(int(value))
         ascending = not key.descending
         if cursor.backwards:
             if value is None:
@@ -148,8 +154,17 @@ def _page_keys(query: SearchQuery, restriction: Restriction) -> tuple[list[tuple
     return rows, more
 
 
-def _cursor_of(row: tuple[Any, ...], backwards: bool) -> Cursor:
-    return Cursor(backwards, tuple(row[1:]), int(row[0]))
+def _cursor_of(row: tuple[Any, ...], backwards: bool, keys: Sequence[SortKey]) -> Cursor:
+    values = tuple(_cursor_value(v, k) for v, k in zip(row[1:], keys, strict=True))
+    return Cursor(backwards, values, int(row[0]))
+
+
+def _cursor_value(value: Any, key: SortKey) -> Any:
+    """Sort values as JSON carries them: the last_updated column (a datetime, text on SQLite) as epoch ms."""
+    if value is None or key.param is None or key.param.column is None:
+        return value
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return datetime_ms(moment)
 
 
 def search_run(query: SearchQuery, *, restriction: Restriction = unrestricted) -> SearchResult:
@@ -163,9 +178,9 @@ def search_run(query: SearchQuery, *, restriction: Restriction = unrestricted) -
         backwards = query.cursor is not None and query.cursor.backwards
         if rows:
             if more or backwards:
-                result.next_cursor = _cursor_of(rows[-1], backwards=False)
+                result.next_cursor = _cursor_of(rows[-1], False, query.sort)
             if (more and backwards) or (query.cursor is not None and not backwards):
-                result.previous_cursor = _cursor_of(rows[0], backwards=True)
+                result.previous_cursor = _cursor_of(rows[0], True, query.sort)
         elif query.cursor is not None:
             # An empty page (everything beyond was deleted): offer the way back.
             result.previous_cursor = Cursor(True, query.cursor.values, query.cursor.pk) if not backwards else None

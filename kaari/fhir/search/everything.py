@@ -19,7 +19,7 @@ from kaari.fhir.search.planner import compartment_references
 from kaari.fhir.search.query import DEFAULT_COUNT, MAX_COUNT, Cursor, SearchQuery
 from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in, sql_join
 from kaari.fhir.search.types import SearchError
-from kaari.fhir.search.types.date import date_range_ms
+from kaari.fhir.search.types.date import date_range_ms, db_datetime
 from kaari.fhir.spec import patient_compartment_params, resource_types
 from kaari.fhir.store import repository
 
@@ -54,12 +54,7 @@ def _scope(restriction: Restriction, types: Sequence[str] | None, since_ms: int 
     if condition is not None:
         parts.append(condition.wrap("(", ")"))
     if since_ms is not None:
-        parts.append(
-            SqlFragment(
-                "r.id IN (SELECT d.resource_id FROM fhir_idx_date d WHERE d.param = '_lastUpdated' AND d.low >= %s)",
-                (since_ms,),
-            )
-        )
+        parts.append(SqlFragment("r.last_updated >= %s", (db_datetime(since_ms),)))
     return sql_all(parts)
 
 

@@ -108,6 +108,9 @@ def _compile(definition: dict[str, Any], resource_type: str) -> SearchParameter 
     }
     if definition["url"] == "http://hl7.org/fhir/SearchParameter/Resource-id":
         return SearchParameter(evaluator=None, column="logical_id", value_types=frozenset({"id"}), **common)
+    if definition["url"] == "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated":
+        # The resource row's own indexed column, the same instant as meta.lastUpdated.
+        return SearchParameter(evaluator=None, column="last_updated", value_types=frozenset({"instant"}), **common)
     if not definition.get("expression"):
         raise _Unsupported("the definition has no FHIRPath expression to index")
     if kind.name == "special":

@@ -141,6 +141,16 @@ def edge_resources() -> list[dict[str, Any]]:
             "prediction": [{"probabilityDecimal": 1}],
         },
     ]
+    for n, probability in enumerate([0.05, 0.5, 0.499, 0.75, 0.999, 1e-05]):
+        risks.append(
+            {
+                "resourceType": "RiskAssessment",
+                "id": f"edge-r{n + 3}",
+                "status": "final",
+                "subject": {"reference": "Patient/edge-bare"},
+                "prediction": [{"probabilityDecimal": probability}],
+            }
+        )
     care_plan = {
         "resourceType": "CarePlan",
         "id": "edge-cp",
@@ -159,7 +169,26 @@ def edge_resources() -> list[dict[str, Any]]:
             }
         ],
     }
-    return [*patients, group, *observations, *conditions, *risks, care_plan]
+    for position, observation in enumerate(observations):
+        observation["meta"] = {
+            "profile": [
+                f"{PROFILE}/vital/{'bp' if position % 2 else 'weight'}",
+                "http://hl7.org/fhir/StructureDefinition/vitalsigns",
+            ],
+            "source": f"urn:kaari:lab/{position % 3}",
+        }
+    value_sets = [
+        {"resourceType": "ValueSet", "id": f"edge-vs{n}", "status": "active", "url": url, "name": f"Joukko{n}"}
+        for n, url in enumerate(
+            [
+                "http://example.org/fhir/ValueSet/a",
+                "http://example.org/fhir/ValueSet/a/b",
+                "http://example.org/fhir/ValueSet/ab",
+                "urn:oid:1.2.246.537.6.1221",
+            ]
+        )
+    ]
+    return [*patients, group, *observations, *conditions, *risks, care_plan, *value_sets]
 
 
 def _observation(identifier: str, **fields: Any) -> dict[str, Any]:

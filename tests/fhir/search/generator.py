@@ -11,6 +11,7 @@ from typing import Any
 from tests.fhir.search.oracle import (
     Oracle,
     Stored,
+    date_span,
     date_spans,
     definitions,
     literal_parse,
@@ -72,6 +73,8 @@ class QueryGenerator:
         return self._params[resource_type]
 
     def resource_type(self) -> str:
+        if self.rng.random() < 0.2:
+            return self.rng.choice(self.types)  # the few hand-made types get their share
         return self.rng.choices(self.types, self.weights)[0]
 
     def holder(self, resource_type: str, code: str) -> Stored:
@@ -175,7 +178,8 @@ class QueryGenerator:
         cut = self.rng.choice([4, 7, 10, len(text), len(text)])
         text = text[:cut] if cut < len(text) and cut in (4, 7, 10) else text
         if self.rng.random() < 0.15:
-            text = str(int(text[:4]) + self.rng.choice([-1, 1])) + text[4:]
+            shifted = str(int(text[:4]) + self.rng.choice([-1, 1])) + text[4:]
+            text = shifted if date_span(shifted) else text  # not onto a 29 February that does not exist
         return None, self.rng.choice(PREFIXES) + text
 
     def _number_text(self, number: float) -> str:
@@ -254,7 +258,10 @@ class QueryGenerator:
             if not codes:
                 continue
             shape = self.rng.random()
-            code = self.rng.choice(codes)
+            # A type first, then one of its parameters: rare types (uri, number) get their share.
+            kinds = sorted({definitions(resource_type)[c]["type"] for c in codes})
+            kind = self.rng.choice(kinds)
+            code = self.rng.choice([c for c in codes if definitions(resource_type)[c]["type"] == kind])
             item = self.holder(resource_type, code)
             first = self.criterion(item, code)
             if first is None:

@@ -104,7 +104,10 @@ def typed_values(resource: dict[str, Any], expression: str) -> list[tuple[Any, s
     found: list[tuple[Any, str]] = []
     for branch in _branches(expression):
         head = branch.lstrip("(").split(".")[0]
-        if head[:1].isupper() and head not in (resource["resourceType"], "Resource", "DomainResource"):
+        if head in ("Resource", "DomainResource"):
+            # fhirpathpy does not match a Patient against the root type name `Resource`; FHIRPath does.
+            branch = branch.replace(head, resource["resourceType"], 1)
+        elif head[:1].isupper() and head != resource["resourceType"]:
             continue
         for node in _compiled(branch)(resource):
             if isinstance(node, ResourceNode):
