@@ -111,11 +111,15 @@ def page_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
     select = SqlFragment("SELECT r.id AS pk")
     for position, expression in enumerate(expressions):
         select = select + expression.wrap(", ", f" AS k{position}")
-    inner = select + where.wrap(" FROM fhir_resource r WHERE ")
+    # OFFSET 0 keeps PostgreSQL from inlining the sort sub-queries twice (once for IS NULL, once for the value).
+    subqueries = not all(_never_missing(key) for key in query.sort)
+    fence = " OFFSET 0" if subqueries and connection.vendor == "postgresql" else ""
+    inner = select + where.wrap(" FROM fhir_resource r WHERE ", fence)
     order = []
     for position, key in enumerate(query.sort):
         descending = key.descending != backwards
-        order.append(f"(q.k{position} IS NULL) {'DESC' if backwards else 'ASC'}")
+        if not _never_missing(key):
+            order.append(f"(q.k{position} IS NULL) {'DESC' if backwards else 'ASC'}")
         order.append(f"q.k{position} {'DESC' if descending else 'ASC'}")
     order.append(f"q.pk {'DESC' if backwards else 'ASC'}")
     columns = ", ".join(["q.pk", *(f"q.k{i}" for i in range(len(expressions)))])
@@ -123,6 +127,11 @@ def page_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
     if query.cursor is not None:
         sql = sql + _keyset(query.sort, query.cursor).wrap(" WHERE ")
     return sql + SqlFragment(f" ORDER BY {', '.join(order)} LIMIT %s", (limit,))
+
+
+def _never_missing(key: SortKey) -> bool:
+    """Keys on resource-row columns always have a value: ordering by them can follow their index."""
+    return key.param is None or key.param.column is not None
 
 
 def count_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
