@@ -144,7 +144,7 @@ def cases_sample(rng: random.Random, samples: int) -> list[Case]:
         Case(f"_total=accurate, {counted_type} token matching {common[4]:,}", 20,
              [path(counted_type, [*counted, ("_count", "10")])], (counted_type, counted, None)),
         Case("$everything, ~2,000 resources", 300,
-             [f"/fhir/Patient/{p}/$everything?_count=1000" for p in heavy], None),
+             [f"/fhir/Patient/{p}/$everything?_count=5000" for p in heavy], None),
     ]  # fmt: skip
     return cases
 

@@ -16,7 +16,7 @@ from django.db import connection
 
 from kaari.fhir.search.engine import SearchResult
 from kaari.fhir.search.planner import compartment_references
-from kaari.fhir.search.query import DEFAULT_COUNT, MAX_COUNT, Cursor, SearchQuery
+from kaari.fhir.search.query import DEFAULT_COUNT, Cursor, SearchQuery
 from kaari.fhir.search.sql import Restriction, SqlFragment, sql_all, sql_any, sql_in, sql_join
 from kaari.fhir.search.types import SearchError
 from kaari.fhir.search.types.date import date_range_ms, db_datetime
@@ -24,6 +24,8 @@ from kaari.fhir.spec import patient_compartment_params, resource_types
 from kaari.fhir.store import repository
 
 KNOWN = frozenset({"_type", "_since", "_count", "_cursor", "_format", "_pretty"})
+# One patient's record is bounded, so a client may take it whole in one page.
+MAX_EVERYTHING_COUNT = 10_000
 
 
 def _fetch(sql: SqlFragment) -> list[tuple[Any, ...]]:
@@ -128,7 +130,7 @@ def everything_run(
         elif name == "_count":
             if not raw.isdigit():
                 raise SearchError(f"_count={raw} is not a non-negative integer")
-            query.count = min(int(raw), MAX_COUNT)
+            query.count = min(int(raw), MAX_EVERYTHING_COUNT)
         elif name == "_cursor":
             query.cursor = Cursor.decode(raw)
         elif name not in KNOWN:
