@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck pytest serve clean bench-ingest bench-search bench-servers
+.PHONY: demo test lint typecheck pytest serve clean bench-ingest bench-search bench-servers bench-gate
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-search: $(STAMP)
 
 bench-servers: $(STAMP)
 	$(BIN)/python -m benchmarks.servers
+
+bench-gate: $(STAMP)
+	$(BIN)/python -m benchmarks.gate
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache

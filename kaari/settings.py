@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kaari.labs",
     "kaari.safety",
     "kaari.synth",
+    "kaari.access",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,11 @@ else:
         DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Users, roles, sign-in and tokens: kaari.access (docs/access.md lists its KAARI_* settings).
+AUTH_USER_MODEL = "access.User"
+LOGIN_URL = "/signin"
+LOGIN_REDIRECT_URL = "/"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

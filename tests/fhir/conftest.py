@@ -12,8 +12,11 @@ FHIR_JSON = "application/fhir+json"
 class FhirClient:
     """The Django test client speaking FHIR JSON, for readable tests."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, token: str | None = None) -> None:
         self.client = client
+        if token is not None:
+            # Every request carries the token, as a real API client's would.
+            self.client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
 
     def _body(self, body: Any) -> str | bytes:
         return body if isinstance(body, str | bytes) else json.dumps(body)
@@ -41,7 +44,13 @@ class FhirClient:
 
 @pytest.fixture
 def fhir(client: Client, db: None) -> FhirClient:
-    return FhirClient(client)
+    """An integration client with system-level access: the REST tests exercise FHIR semantics, not access rules."""
+    from kaari.access.services import user_create, user_token
+    from kaari.access.tokens import user_state_forget
+
+    user_state_forget()  # user ids repeat between tests' databases
+    user_create(username="rest-tests", role="integration")
+    return FhirClient(client, token=user_token(username="rest-tests").token)
 
 
 def outcome_codes(response: Any) -> list[str]:

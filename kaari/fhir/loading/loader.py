@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,18 @@ from kaari.lib.jsonutil import JsonError, json_loads
 BATCH_SIZE = 500
 CHUNK_BYTES = 4 * 1024 * 1024
 SUFFIXES = (".json", ".ndjson")
+
+
+def loader_store() -> Store:
+    """The store bulk loads write through: the system itself, behind the access gate that logs every batch."""
+    from kaari.access.services import system_store
+
+    return system_store("load")
+
+
+def default_jobs() -> int:
+    # SQLite has one writer at a time; more processes would only wait for each other.
+    return (os.cpu_count() or 1) if connections["default"].vendor == "postgresql" else 1
 
 
 @dataclass(frozen=True)
@@ -156,19 +169,53 @@ def _worker_load(item: WorkItem) -> tuple[int, list[LoadProblem], int]:
     return item_load(_worker_store, item)
 
 
-def resources_load(store: Store, resources: Iterable[dict[str, Any]], *, source: str = "<stream>") -> LoadReport:
-    """Load resources that carry their own ids (e.g. from a generator), in batches."""
+def resources_load(
+    store_factory: Callable[[], Store],
+    resources: Iterable[dict[str, Any]],
+    *,
+    jobs: int = 1,
+    source: str = "<stream>",
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Load resources that carry their own ids (e.g. from a generator) in batches, in `jobs` processes."""
     report = LoadReport()
+    batches = _batches(resources)
+    if jobs <= 1 or connections["default"].in_atomic_block:
+        store = store_factory()
+        results: Iterable[tuple[int, list[LoadProblem], int]] = (
+            _numbered_batch_load(store, source, batch) for batch in batches
+        )
+        _results_collect(results, report, progress)
+    else:
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=_worker_start, initargs=(store_factory,)) as pool:
+            work = ((source, batch) for batch in batches)
+            _results_collect(pool.imap(_worker_batch_load, work, chunksize=1), report, progress)
+    report.finished = time.perf_counter()
+    return report
+
+
+def _batches(resources: Iterable[dict[str, Any]]) -> Iterator[list[tuple[str, Any]]]:
     batch: list[tuple[str, Any]] = []
     for number, resource in enumerate(resources, start=1):
         batch.append((f"resource {number}", resource))
         if len(batch) >= BATCH_SIZE:
-            _batch_load(store, source, batch, report)
+            yield batch
             batch = []
     if batch:
-        _batch_load(store, source, batch, report)
-    report.finished = time.perf_counter()
-    return report
+        yield batch
+
+
+def _numbered_batch_load(store: Store, source: str, batch: list[tuple[str, Any]]) -> tuple[int, list[LoadProblem], int]:
+    report = LoadReport()
+    _batch_load(store, source, batch, report)
+    return report.loaded, report.problems, len(batch)
+
+
+def _worker_batch_load(work: tuple[str, list[tuple[str, Any]]]) -> tuple[int, list[LoadProblem], int]:
+    assert _worker_store is not None
+    return _numbered_batch_load(_worker_store, *work)
 
 
 def _ndjson_load(store: Store, source: str, lines: list[bytes], first_line: int, report: LoadReport) -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 
+from kaari.access import oauth
+from kaari.access import rest as access_rest
 from kaari.fhir import spec
 from kaari.fhir.rest import handlers, search
 from kaari.fhir.rest.context import RequestContext
@@ -24,6 +26,11 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", ("metadata",), handlers.capabilities, "capabilities"),
+    Route("GET", (".well-known", "smart-configuration"), oauth.smart_configuration_route, "smart-configuration"),
+    # The access log is served from the log itself, not from stored AuditEvents (kaari.access).
+    Route("GET", ("AuditEvent",), access_rest.audit_event_search, "search-type"),
+    Route("GET", ("AuditEvent", "{id}"), access_rest.audit_event_read, "read"),
+    Route("POST", ("Patient", "{id}", "$break-the-glass"), access_rest.break_the_glass, "operation"),
     Route("POST", (), handlers.bundle, "batch/transaction"),
     Route("GET", (), search.search_system, "search-system"),
     Route("POST", ("_search",), search.search_system_post, "search-system"),

@@ -16,6 +16,7 @@ from kaari.fhir.store.errors import (
     VersionConflict,
 )
 from kaari.fhir.store.gate import Gate, Labels, SqlRestriction, TrustedGate
+from kaari.fhir.store.indexing import compartment_of
 from kaari.fhir.store.records import HistoryPage, StoredResource, WriteResult, instant_format
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "UnprocessableResource",
     "VersionConflict",
     "WriteResult",
+    "compartment_of",
     "instant_format",
     "resource_type_check",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from kaari.fhir import conventions, spec
-from kaari.fhir.store import indexing, repository
+from kaari.fhir.store import indexing, observers, repository
 from kaari.fhir.store.errors import (
     InvalidRequest,
     InvalidResource,
@@ -32,6 +32,7 @@ from kaari.fhir.store.gate import Gate, Labels
 from kaari.fhir.store.records import HistoryPage, StoredResource, WriteResult, instant_format
 from kaari.fhir.store.repository import WritePlan
 from kaari.fhir.validation import validate_resource
+from kaari.lib.hetu import hetu_is_valid
 from kaari.lib.jsonpatch import PatchError, json_patch_apply, merge_patch_apply
 from kaari.lib.jsonutil import json_dumps
 
@@ -73,12 +74,15 @@ def resource_validate(resource: Any, *, expected_type: str | None = None) -> dic
         )
     if isinstance(resource_type, str):
         storable_type_check(resource_type)
-    problems = [issue for issue in validate_resource(resource) if issue.severity in ("error", "fatal")]
+    problems = [
+        Issue(p.code, p.diagnostics, expression=p.expression, severity=p.severity)
+        for p in validate_resource(resource)
+        if p.severity in ("error", "fatal")
+    ]
+    if resource_type == "Patient":
+        problems.extend(_identity_code_problems(resource))
     if problems:
-        raise InvalidResource(
-            f"{resource_type} is not valid FHIR R4",
-            issues=[Issue(p.code, p.diagnostics, expression=p.expression, severity=p.severity) for p in problems],
-        )
+        raise InvalidResource(f"{resource_type} is not valid FHIR R4", issues=problems)
     return resource
 
 
@@ -91,6 +95,24 @@ def logical_id_check(logical_id: str) -> None:
             f"'{logical_id}' is not a valid resource id (1-64 of A-Z a-z 0-9 - .)",
             issues=[Issue("value", f"Invalid id '{logical_id}'", expression="id")],
         )
+
+
+def _identity_code_problems(patient: dict[str, Any]) -> list[Issue]:
+    """A personal identity code must be valid: date, individual number, century sign and check character."""
+    problems = []
+    for index, identifier in enumerate(patient.get("identifier") or ()):
+        if not isinstance(identifier, dict) or identifier.get("system") != conventions.HETU_SYSTEM:
+            continue
+        value = identifier.get("value")
+        if not isinstance(value, str) or not hetu_is_valid(value):
+            problems.append(
+                Issue(
+                    "value",
+                    f"'{value}' is not a valid Finnish personal identity code",
+                    expression=f"Patient.identifier[{index}].value",
+                )
+            )
+    return problems
 
 
 def new_id() -> str:
@@ -154,10 +176,15 @@ class Store:
 
     def read(self, resource_type: str, logical_id: str) -> StoredResource:
         resource_type_check(resource_type)
-        stored = repository.current_get(resource_type, logical_id)
+        check = self.gate.read_check(resource_type)
+        basis: str | None = ""
+        if check is None:
+            stored = repository.current_get(resource_type, logical_id)
+        else:
+            stored, basis = repository.current_get_checked(resource_type, logical_id, (check.sql, check.params))
         if stored is None:
             raise ResourceNotFound(f"{resource_type}/{logical_id} is not known")
-        self.gate.authorize_read(stored)
+        self.gate.authorize_read(stored, basis=basis)
         if stored.deleted:
             raise ResourceGone(f"{resource_type}/{logical_id} has been deleted")
         self.gate.record(action="read", resources=[stored])
@@ -170,7 +197,7 @@ class Store:
         current = repository.current_get(resource_type, logical_id)
         if current is None:
             raise ResourceNotFound(f"{resource_type}/{logical_id} is not known")
-        self.gate.authorize_read(current)
+        self.authorize_read(current)
         stored = repository.version_get(resource_type, logical_id, int(version_id))
         if stored is None:
             raise ResourceNotFound(f"Version {version_id} of {resource_type}/{logical_id} is not known")
@@ -195,7 +222,7 @@ class Store:
             current = repository.current_get(resource_type, logical_id)
             if current is None:
                 raise ResourceNotFound(f"{resource_type}/{logical_id} is not known")
-            self.gate.authorize_read(current)
+            self.authorize_read(current)
         count = max(0, min(count, MAX_HISTORY_COUNT))
         restriction = self.gate.restriction(resource_type)
         entries, more = repository.history_page(
@@ -208,6 +235,31 @@ class Store:
         )
         self.gate.record(action="history", resources=entries)
         return HistoryPage(entries=entries, next_cursor=entries[-1].pk if more and entries else None)
+
+    def export(self, resource_types: Sequence[str], *, batch: int = 1000) -> Iterator[list[StoredResource]]:
+        """Every current resource of the types the gate admits, in batches (bulk export and rebuilds)."""
+        for resource_type in resource_types:
+            resource_type_check(resource_type)
+        after = 0
+        while True:
+            restriction = self.gate.restriction(resource_types[0] if len(resource_types) == 1 else None)
+            page = repository.current_page(
+                resource_types=list(resource_types),
+                after=after,
+                count=batch,
+                restriction=(restriction.sql, restriction.params) if restriction else None,
+            )
+            if not page:
+                return
+            self.gate.record(action="export", resources=page)
+            yield page
+            after = page[-1].pk
+
+    def authorize_read(self, stored: StoredResource) -> None:
+        """Ask the gate whether the actor may see this current row, evaluating its check in SQL when it has one."""
+        check = self.gate.read_check(stored.resource_type)
+        basis = "" if check is None else repository.check_evaluate(stored.pk, (check.sql, check.params))
+        self.gate.authorize_read(stored, basis=basis)
 
     # -- writes --------------------------------------------------------------------------------------------
 
@@ -253,7 +305,7 @@ class Store:
             current = repository.current_get(resource_type, logical_id, for_update=True)
             if current is None:
                 raise ResourceNotFound(f"{resource_type}/{logical_id} is not known")
-            self.gate.authorize_read(current)
+            self.authorize_read(current)
             if current.deleted:
                 raise ResourceGone(f"{resource_type}/{logical_id} has been deleted")
             self.version_check(current, if_match)
@@ -283,7 +335,7 @@ class Store:
             if current is None:
                 raise ResourceNotFound(f"{resource_type}/{logical_id} is not known")
             if current.deleted:
-                self.gate.authorize_read(current)
+                self.authorize_read(current)
                 return None
             self.version_check(current, if_match)
             plan = self.deletion_plan(current)
@@ -432,7 +484,7 @@ class Store:
     ) -> WritePlan:
         resource_type = resource["resourceType"]
         if current is not None and not current.deleted:
-            self.gate.authorize_read(current)
+            self.authorize_read(current)
         labels = self.gate.authorize_write(
             action=action, resource_type=resource_type, resource=resource, current=current
         )
@@ -468,7 +520,7 @@ class Store:
         )
 
     def deletion_plan(self, current: StoredResource) -> WritePlan:
-        self.gate.authorize_read(current)
+        self.authorize_read(current)
         self.gate.authorize_write(action="delete", resource_type=current.resource_type, resource=None, current=current)
         moment = max(_now(), current.last_updated + timedelta(milliseconds=1))
         return WritePlan(
@@ -492,6 +544,7 @@ class Store:
         try:
             with transaction.atomic():
                 repository.writes_apply(plans, indexing.index_tables())
+                observers.writes_notify([_written(plan) for plan in plans])
         except IntegrityError as exc:
             raise ResourceConflict(f"The write conflicts with stored data: {exc}") from exc
 
@@ -513,3 +566,17 @@ class Store:
                         Issue("duplicate", "Personal identity code already in use", expression="Patient.identifier")
                     ],
                 )
+
+
+def _written(plan: WritePlan) -> observers.Written:
+    assert plan.pk is not None
+    return observers.Written(
+        resource_type=plan.resource_type,
+        id=plan.logical_id,
+        version_id=plan.version_id,
+        deleted=plan.deleted,
+        body=plan.body,
+        compartment=plan.compartment,
+        register=plan.register,
+        keeper=plan.keeper,
+    )

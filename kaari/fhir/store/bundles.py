@@ -500,7 +500,8 @@ def instance_read(store: Store, request: EntryRequest, base_url: str = "") -> En
         stored = store.vread(request.resource_type, request.logical_id, request.version_id)
     else:
         stored = store.read(request.resource_type, request.logical_id)
-    return EntryResult(status=200, stored=stored, resource=stored.resource)
+    resource = store.gate.disclose(stored.resource) if store.gate.needs_redaction(stored) else stored.resource
+    return EntryResult(status=200, stored=stored, resource=resource)
 
 
 def _disclosure(store: Store) -> Callable[[StoredResource], dict[str, Any] | None]:

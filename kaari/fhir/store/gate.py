@@ -1,8 +1,13 @@
 """The seam where access control and audit sit on the store API.
 
 Every `Store` is built with a `Gate`; each store operation asks the gate before it discloses or writes
-anything and tells it what was disclosed. The access app provides the gates for professionals, residents
-and integrations; `TrustedGate` is for the store's own tests and maintenance commands that run as the system.
+anything and tells it what was disclosed. The access app (kaari.access) provides the gates for
+professionals, residents, integrations and system jobs; `TrustedGate` is for the store's own unit tests only.
+
+Reads are decided in SQL: `read_check` is an expression over the current `fhir_resource` row aliased `r`
+that is NULL when the actor may not see the row and otherwise names the basis of the access. The store
+evaluates it in the same query that reads the row, and search and history filter with `restriction`, the
+same expression as a condition, so that a forbidden resource is never disclosed, included or counted.
 """
 
 from __future__ import annotations
@@ -24,15 +29,18 @@ class Labels:
 
 @dataclass(frozen=True)
 class SqlRestriction:
-    """A condition over the `fhir_resource` row aliased `r`; only rows it admits may be disclosed."""
+    """SQL over the `fhir_resource` row aliased `r`, with its parameters."""
 
     sql: str
     params: tuple[Any, ...] = field(default_factory=tuple)
 
 
 class Gate(Protocol):
-    def authorize_read(self, stored: StoredResource) -> None:
-        """Raise AccessDenied unless the actor may see this resource."""
+    def read_check(self, resource_type: str) -> SqlRestriction | None:
+        """An SQL expression over `r`: NULL when the actor may not see the row, else the basis; None: no check."""
+
+    def authorize_read(self, stored: StoredResource, *, basis: str | None) -> None:
+        """Raise AccessDenied unless the actor may see this resource; `basis` is `read_check` evaluated on it."""
 
     def authorize_write(
         self, *, action: str, resource_type: str, resource: dict[str, Any] | None, current: StoredResource | None
@@ -53,9 +61,12 @@ class Gate(Protocol):
 
 
 class TrustedGate:
-    """The system itself: everything allowed, labels taken from the resource. Not for user-facing paths."""
+    """Everything allowed, nothing logged: only for the store's own unit tests, never on a real path."""
 
-    def authorize_read(self, stored: StoredResource) -> None:
+    def read_check(self, resource_type: str) -> SqlRestriction | None:
+        return None
+
+    def authorize_read(self, stored: StoredResource, *, basis: str | None) -> None:
         return None
 
     def authorize_write(

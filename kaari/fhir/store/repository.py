@@ -104,6 +104,46 @@ def current_get(resource_type: str, logical_id: str, *, for_update: bool = False
     return _stored(row) if row else None
 
 
+def current_get_checked(
+    resource_type: str, logical_id: str, check: tuple[str, tuple[Any, ...]]
+) -> tuple[StoredResource | None, str | None]:
+    """The current row and the gate's check evaluated on it, in one query."""
+    columns = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, ({check[0]}) FROM fhir_resource r WHERE r.resource_type = %s AND r.logical_id = %s",
+            [*check[1], resource_type, logical_id],
+        )
+        row = cursor.fetchone()
+    if not row:
+        return None, None
+    return _stored(row[:-1]), (None if row[-1] is None else str(row[-1]))
+
+
+def check_evaluate(pk: int, check: tuple[str, tuple[Any, ...]]) -> str | None:
+    """The gate's check evaluated on one current row."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({check[0]}) FROM fhir_resource r WHERE r.id = %s", [*check[1], pk])
+        row = cursor.fetchone()
+    return None if not row or row[0] is None else str(row[0])
+
+
+def current_page(
+    *, resource_types: Sequence[str], after: int, count: int, restriction: tuple[str, tuple[Any, ...]] | None
+) -> list[StoredResource]:
+    """Current, not deleted rows of the types in key order after `after` (export and rebuilds)."""
+    marks = ", ".join(["%s"] * len(resource_types))
+    where = f"r.resource_type IN ({marks}) AND r.deleted = %s AND r.id > %s"
+    params: list[Any] = [*resource_types, False, after]
+    if restriction is not None:
+        where += f" AND ({restriction[0]})"
+        params.extend(restriction[1])
+    columns = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM fhir_resource r WHERE {where} ORDER BY r.id LIMIT %s", [*params, count])
+        return [_stored(row) for row in cursor.fetchall()]
+
+
 def current_get_many(
     keys: Iterable[tuple[str, str]], *, for_update: bool = False
 ) -> dict[tuple[str, str], StoredResource]:
@@ -191,25 +231,6 @@ def history_page(
         )
         rows = cursor.fetchall()
     return [_stored(row) for row in rows[:count]], len(rows) > count
-
-
-def history_count(*, resource_type: str | None, logical_id: str | None, since: datetime | None) -> int:
-    where: list[str] = []
-    params: list[Any] = []
-    if resource_type is not None:
-        where.append("resource_type = %s")
-        params.append(resource_type)
-    if logical_id is not None:
-        where.append("logical_id = %s")
-        params.append(logical_id)
-    if since is not None:
-        where.append("last_updated >= %s")
-        params.append(_db_datetime(since))
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM fhir_resource_version{clause}", params)
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
 
 
 def identity_owners(identities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 from tqdm import tqdm
 
-from kaari.fhir.loading import files_collect, files_load
-from kaari.fhir.store import Store, TrustedGate
-
-
-def loader_store() -> Store:
-    return Store(TrustedGate())
-
-
-def default_jobs() -> int:
-    # SQLite has one writer at a time; more processes would only wait for each other.
-    return (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
+from kaari.fhir.loading import default_jobs, files_collect, files_load, loader_store
 
 
 class Command(BaseCommand):

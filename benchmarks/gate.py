@@ -1,0 +1,265 @@
+"""What the access gate costs, on PostgreSQL: `make bench-gate` (or `python -m benchmarks.gate`).
+
+1. In process, without the audit write: the store's read-by-id and a filtered history page (the search
+   engine's restriction, until `Store.search` lands) behind the real gate, against the same calls behind the
+   store's unit-test gate that allows everything. Target: at most 15% slower.
+2. Over HTTP, with the audit write: audited FHIR reads by id (bearer token, gate, one log entry each) against a
+   bare Django view that reads the JSON and commits one audit row, both served by granian in the same run and
+   driven by wrk with 8 connections. Target: audited reads reach at least 60% of the bare view.
+
+Not a test: it needs PostgreSQL (DATABASE_URL, default a `kaari_gate_bench` database on 127.0.0.1) and wrk.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/kaari_gate_bench"
+PATIENTS = 1000
+OBSERVATIONS_PER_PATIENT = 10
+RELATED_PATIENTS = 200
+PORT = 8765
+
+
+def environment_prepare() -> None:
+    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    os.environ["KAARI_ENV"] = "production"
+    os.environ["KAARI_DEBUG"] = "0"
+    os.environ.setdefault("KAARI_SECRET_KEY", secrets.token_urlsafe(48))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.gate_settings"
+
+
+def database_recreate() -> None:
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[-1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def data_build() -> dict[str, str]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kaari.access.services import system_store, user_create, user_token
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_audit (id bigserial PRIMARY KEY, recorded timestamptz, who text, what text)")
+    store = system_store("benchmark")
+    resources: list[dict[str, Any]] = [{"resourceType": "Organization", "id": "hc-north", "name": "Terveysasema"}]
+    for p in range(PATIENTS):
+        resources.append({"resourceType": "Patient", "id": f"p{p}", "name": [{"family": f"Potilas{p}"}]})
+        for o in range(OBSERVATIONS_PER_PATIENT):
+            resources.append(
+                {
+                    "resourceType": "Observation",
+                    "id": f"p{p}-o{o}",
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "4548-4"}]},
+                    "subject": {"reference": f"Patient/p{p}"},
+                    "valueQuantity": {"value": 5 + o / 10, "unit": "%"},
+                }
+            )
+        if p < RELATED_PATIENTS:
+            resources.append(
+                {
+                    "resourceType": "Encounter",
+                    "id": f"p{p}-visit",
+                    "status": "in-progress",
+                    "class": {"code": "AMB"},
+                    "subject": {"reference": f"Patient/p{p}"},
+                    "serviceProvider": {"reference": "Organization/hc-north"},
+                }
+            )
+    for start in range(0, len(resources), 2000):
+        store.load(resources[start : start + 2000])
+    user_create(username="dr_bench", role="physician", organization="hc-north")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"token": user_token(username="dr_bench", lifetime=7200).token}
+
+
+def timed(call: Callable[[], Any], seconds: float = 3.0) -> float:
+    """Calls per second, after a warm-up."""
+    for _ in range(200):
+        call()
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for _ in range(100):
+            call()
+        count += 100
+    return count / (time.perf_counter() - started)
+
+
+def in_process(token: str) -> list[tuple[str, float, float]]:
+    from kaari.access.audit.log import AccessScope
+    from kaari.access.gate import AccessGate
+    from kaari.access.tokens import principal_from_token
+    from kaari.fhir.store import Store, TrustedGate  # the baseline: the store with no access control
+
+    principal = principal_from_token(token)
+
+    def gated() -> Store:
+        # A request's gate with its scope; the scope is never closed, so nothing is written to the log.
+        return Store(AccessGate(principal, scope=AccessScope(principal=principal, request="GET bench")))
+
+    trusted = Store(TrustedGate())
+    results = []
+    ids = [f"p{p}-o{p % OBSERVATIONS_PER_PATIENT}" for p in range(RELATED_PATIENTS)]
+    counter = {"i": 0}
+
+    def next_id() -> str:
+        counter["i"] = (counter["i"] + 1) % len(ids)
+        return ids[counter["i"]]
+
+    def read_with(store_of: Callable[[], Store]) -> Callable[[], Any]:
+        def call() -> Any:
+            store = store_of()
+            stored = store.read("Observation", next_id())
+            return store.gate.needs_redaction(stored)
+
+        return call
+
+    bare = timed(read_with(lambda: trusted))
+    gate = timed(read_with(gated))
+    results.append(("read by id", bare, gate))
+
+    def history_with(store_of: Callable[[], Store]) -> Callable[[], Any]:
+        return lambda: store_of().history(resource_type="Observation", count=50)
+
+    bare = timed(history_with(lambda: trusted), seconds=3)
+    gate = timed(history_with(gated), seconds=3)
+    results.append(("Observation history page of 50 (filtered)", bare, gate))
+    return results
+
+
+def through_django(token: str) -> tuple[float, float]:
+    """Whole requests through Django's WSGI handler and middleware, without the audit write: the gate
+    (token check, access rules, redaction test) against the same view behind the store's allow-all gate."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    import kaari.access.gate
+    from kaari.fhir.rest import views
+    from kaari.fhir.store import TrustedGate
+
+    class TrustedRequestGate(TrustedGate):
+        scope = None
+
+        def scope_close(self, *, status: int) -> None:
+            return None
+
+    handler = WSGIHandler()
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+
+    def call() -> Any:
+        environ = factory.get("/fhir/Observation/p1-o1", HTTP_AUTHORIZATION=f"Bearer {token}").environ
+        response = handler(environ, lambda status, headers, exc_info=None: lambda data: None)
+        assert b"p1-o1" in b"".join(response)
+
+    real_gate, real_principal, real_write = views.request_gate, views.bearer_principal, kaari.access.gate.entry_write
+    try:
+        kaari.access.gate.entry_write = lambda scope: 0  # measure without the log
+        gated = timed(call)
+        views.request_gate = lambda request, principal: TrustedRequestGate()  # type: ignore[assignment,return-value]
+        views.bearer_principal = lambda request: None  # type: ignore[assignment,return-value]
+        bare = timed(call)
+    finally:
+        views.request_gate, views.bearer_principal, kaari.access.gate.entry_write = (
+            real_gate,
+            real_principal,
+            real_write,
+        )
+    return bare, gated
+
+
+def server_start() -> subprocess.Popen[bytes]:
+    workers = str(max(1, os.cpu_count() or 1))
+    argv = [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(PORT),
+        "--workers", workers, "--blocking-threads", "4", "--no-ws", "--log-level", "warning",
+        "benchmarks.gate_wsgi:application",
+    ]  # fmt: skip
+    process = subprocess.Popen(argv, env=os.environ.copy(), start_new_session=True)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", PORT), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("granian did not start")
+
+
+def wrk(url: str, token: str = "", seconds: int = 10) -> float:
+    header = ["-H", f"Authorization: Bearer {token}"] if token else []
+    urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}))  # warm
+    subprocess.run(["wrk", "-t2", "-c8", "-d3s", *header, url], capture_output=True, check=True)
+    run = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", *header, url], capture_output=True, text=True, check=True
+    )
+    match = re.search(r"Requests/sec:\s+([\d.]+)", run.stdout)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", run.stdout)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} failed responses")
+    return float(match.group(1)) if match else 0.0
+
+
+def over_http(token: str) -> tuple[float, float, int]:
+    from kaari.access.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    server = server_start()
+    try:
+        bare = wrk(f"http://127.0.0.1:{PORT}/bare/Observation/p1-o1")
+        audited = wrk(f"http://127.0.0.1:{PORT}/fhir/Observation/p1-o1", token)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    return bare, audited, AuditEntry.objects.count() - before
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    environment_prepare()
+    database_recreate()
+    import django
+
+    django.setup()
+    started = time.perf_counter()
+    token = data_build()["token"]
+    seconds = time.perf_counter() - started
+    print(f"data: {PATIENTS} patients, {PATIENTS * OBSERVATIONS_PER_PATIENT} observations ({seconds:.0f} s)")
+    print("\nIn process, without the audit write (calls/s):")
+    print(f"  {'operation':44} {'no gate':>10} {'gate':>10} {'overhead':>9}")
+    for name, bare, gate in in_process(token):
+        print(f"  {name:44} {bare:10.0f} {gate:10.0f} {100 * (bare / gate - 1):8.1f}%")
+    bare, gated = through_django(token)
+    name = "whole request, read by id (Django, no HTTP)"
+    print(f"  {name:44} {bare:10.0f} {gated:10.0f} {100 * (bare / gated - 1):8.1f}%")
+    if not hasattr(__import__("kaari.fhir.store", fromlist=["Store"]).Store, "search"):
+        print("  typical search: not measured, the search engine (wip/search) is not merged yet")
+    bare, audited, entries = over_http(token)
+    print("\nOver HTTP with granian, wrk 8 connections (requests/s):")
+    print(f"  bare view (read JSON, commit one audit row)  {bare:10.0f}")
+    print(f"  audited FHIR read by id (token, gate, log)   {audited:10.0f}  = {100 * audited / bare:.0f}% of bare")
+    print(f"  access log entries written during the run: {entries}")
+
+
+if __name__ == "__main__":
+    main()
