@@ -8,15 +8,18 @@ Make the data once (see benchmarks/search_data.py):
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kaari_bench_search kaari load var/bench-search-data
 
 Then `make bench-search` (KAARI_BENCH_SEARCH_DB names another database). It vacuums and analyses, starts
-`kaari serve`, sends each query sequentially over one keep-alive connection with values sampled from the
-data, prints p50/p95 next to the targets, checks every query's plan for sequential scans, and shows the plan
-of the slowest query. `--wrk` adds read-by-id and Observation-by-code throughput with wrk (8 connections);
-`--compare URL` drives the same Observation-by-code paths against another server (e.g. sekmet-fhir).
+`kaari serve`, and sends each query sequentially over one keep-alive connection as an integration client
+(a bearer token; the access gate's system-level rules and its audit entry per request), with values sampled
+from the data. It prints p50/p95 next to the targets, checks every query's plan for sequential scans, and
+shows the plan of the slowest query. `--wrk` adds read-by-id and Observation-by-code throughput with wrk
+(8 connections); `--compare BASE` drives the same Observation-by-code paths against another FHIR base URL
+(e.g. sekmet-fhir), for the side-by-side comparison.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import random
@@ -149,11 +152,21 @@ def cases_sample(rng: random.Random, samples: int) -> list[Case]:
     return cases
 
 
-def timed(connection: http.client.HTTPConnection, path: str) -> float:
+def integration_token() -> str:
+    """A bearer token of an integration client (system-level access), created in the benchmark database."""
+    from kaari.access.services import AccessError, user_create, user_token
+
+    with contextlib.suppress(AccessError):  # made by an earlier run
+        user_create(username="bench-search", role="integration")
+    return user_token(username="bench-search").token
+
+
+def timed(connection: http.client.HTTPConnection, path: str, token: str) -> float:
     """Milliseconds for one GET, following `next` links (so $everything is timed whole)."""
     started = time.perf_counter()
+    headers = {"Accept": "application/fhir+json", "Authorization": f"Bearer {token}"}
     while path:
-        connection.request("GET", path, headers={"Accept": "application/fhir+json"})
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         body = response.read()
         if response.status != 200:
@@ -210,6 +223,7 @@ def main() -> None:
     if not options.no_vacuum:
         _vacuum(database_url)
     cases = cases_sample(random.Random(options.seed), options.samples)
+    token = integration_token()
     port = free_port()
     env = kaari_env(database_url)
     command = [sys.executable, "-m", "kaari", "serve", "--port", str(port), "--no-migrate"]
@@ -219,11 +233,11 @@ def main() -> None:
         for case in cases:
             paths = (case.paths * (options.samples // max(1, len(case.paths)) + 1))[: options.samples]
             for warm in paths[:10]:
-                timed(connection, warm)
-            times = [timed(connection, p) for p in paths]
+                timed(connection, warm, token)
+            times = [timed(connection, p, token) for p in paths]
             results.append((case, statistics.median(times), percentile(times, 0.95)))
         if options.wrk or options.compare:
-            _throughput(f"http://127.0.0.1:{port}", options.compare)
+            _throughput(f"http://127.0.0.1:{port}", options.compare, token)
     print(f"\n{'query':58} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
     for case, p50, p95 in results:
         verdict = "ok" if p95 <= case.target_ms else "MISSED"
@@ -257,7 +271,7 @@ def _plans_report(cases: list[Case], results: list[tuple[Case, float, float]]) -
         raise SystemExit(1)
 
 
-def _throughput(base: str, compare: str | None) -> None:
+def _throughput(base: str, compare: str | None, token: str) -> None:
     from benchmarks.wrk import wrk_run
 
     ids = _rows("SELECT resource_type, logical_id FROM fhir_resource WHERE NOT deleted ORDER BY random() LIMIT 500")
@@ -276,8 +290,9 @@ def _throughput(base: str, compare: str | None) -> None:
         root = f"{other.scheme}://{other.netloc}"
         runs.append(("Observation by code, compared", root, [other.path + p.removeprefix("/fhir") for p in code_paths]))
     for name, url, paths in runs:
-        wrk_run(url, paths, seconds=3)
-        print(f"{name:32} {wrk_run(url, paths, seconds=15).line()}")
+        own = token if url == base else None
+        wrk_run(url, paths, seconds=3, token=own)
+        print(f"{name:32} {wrk_run(url, paths, seconds=15, token=own).line()}")
 
 
 if __name__ == "__main__":

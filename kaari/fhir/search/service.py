@@ -92,15 +92,16 @@ def conditional_matches(
 ) -> list[StoredResource]:
     """Up to two resources matching the search criteria of a conditional interaction (`identifier=x|y`)."""
     params = tuple(parse_qsl(criteria.lstrip("?"), keep_blank_values=True))
-    if not [p for p in params if not p[0].startswith("_")]:
-        raise InvalidRequest(f"The condition '{criteria}' has no search criteria")
     request = SearchRequest((resource_type,), (*params, ("_count", "2")), strict=True, base_url=base_url)
     try:
         query = search_parse(request.resource_types, request.params, context=_context(base_url), strict=True)
-        query.includes, query.revincludes, query.total = [], [], "none"
+        if not query.filters:
+            raise SearchError("it names no search criteria")
+        query.includes, query.revincludes, query.total, query.summary = [], [], "none", None
         result = search_run(query, restriction=gate_restriction(gate))
     except SearchError as exc:
         raise InvalidRequest(f"The condition '{criteria}' is not a valid search: {exc}") from exc
+    gate.record(action="search", resources=result.matches, query=f"{resource_type}?{criteria.lstrip('?')}")
     return result.matches
 
 

@@ -24,7 +24,7 @@ def test_a_conditional_reference_becomes_the_one_patient_it_finds(fhir):
 
 
 def test_a_conditional_reference_that_finds_nothing_fails_the_whole_transaction(fhir):
-    observation = ObservationFactory(subject={"reference": f"Patient?identifier={HETU}|010101-9992"})
+    observation = ObservationFactory(subject={"reference": f"Patient?identifier={HETU}|010101-999X"})
     response = fhir.post(
         "",
         transaction(

@@ -1,5 +1,5 @@
 """fhirpy and fhirclient (both from PyPI) page through a search, follow _include and create conditionally,
-against a running `kaari serve` (on its own SQLite database)."""
+against a running `kaari serve` (on its own SQLite database), as an integration client with a bearer token."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from fhirclient import client as smart_client
@@ -28,14 +29,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str
+    token: str
+
+
+def kaari(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "kaari", *args], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         {"KAARI_DATA_DIR": str(tmp_path_factory.mktemp("serve")), "KAARI_ENV": "development", "KAARI_DEBUG": "0"}
     )
-    command = [sys.executable, "-m", "kaari", "serve", "--port", str(port), "--workers", "1"]
+    kaari(env, "migrate", "-v0")
+    kaari(env, "createuser", "fhir-clients", "--role", "integration")
+    token = kaari(env, "token", "fhir-clients")
+    command = [sys.executable, "-m", "kaari", "serve", "--port", str(port), "--workers", "1", "--no-migrate"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}/fhir"
     try:
@@ -50,14 +65,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if time.time() > deadline:
                     raise
                 time.sleep(0.3)
-        yield base
+        yield Server(base, token)
     finally:
         process.terminate()
         process.wait(timeout=20)
 
 
-def test_fhirpy_pages_includes_and_creates_conditionally(server: str) -> None:
-    fhir = SyncFHIRClient(server)
+def test_fhirpy_pages_includes_and_creates_conditionally(server: Server) -> None:
+    fhir = SyncFHIRClient(server.base, authorization=f"Bearer {server.token}")
     patient = fhir.resource("Patient", name=[{"family": "Åhlström", "given": ["Aino"]}], gender="female")
     patient.save()
     for day in range(1, 8):
@@ -85,8 +100,9 @@ def test_fhirpy_pages_includes_and_creates_conditionally(server: str) -> None:
     assert len(fhir.resources("Patient").search(identifier=f"{HETU}|131052-308T").fetch_all()) == 1
 
 
-def test_fhirclient_pages_includes_and_creates_conditionally(server: str) -> None:
-    smart = smart_client.FHIRClient(settings={"app_id": "kaari-test", "api_base": server})
+def test_fhirclient_pages_includes_and_creates_conditionally(server: Server) -> None:
+    smart = smart_client.FHIRClient(settings={"app_id": "kaari-test", "api_base": server.base})
+    smart.server.session.headers["Authorization"] = f"Bearer {server.token}"
     patient = Patient({"name": [{"family": "Järvi"}], "gender": "male"})
     created = patient.create(smart.server)
     patient_id = created["id"]
@@ -113,9 +129,9 @@ def test_fhirclient_pages_includes_and_creates_conditionally(server: str) -> Non
 
     entry = BundleEntry(
         {
-            "resource": {"resourceType": "Patient", "identifier": [{"system": HETU, "value": "010101-9992"}]},
+            "resource": {"resourceType": "Patient", "identifier": [{"system": HETU, "value": "010101-999X"}]},
             "request": BundleEntryRequest(
-                {"method": "POST", "url": "Patient", "ifNoneExist": f"identifier={HETU}|010101-9992"}
+                {"method": "POST", "url": "Patient", "ifNoneExist": f"identifier={HETU}|010101-999X"}
             ).as_json(),
         }
     )
@@ -124,5 +140,5 @@ def test_fhirclient_pages_includes_and_creates_conditionally(server: str) -> Non
     second = smart.server.post_json("", transaction.as_json()).json()
     assert first["entry"][0]["response"]["status"] == "201 Created"
     assert second["entry"][0]["response"]["status"] == "200 OK"
-    found = list(Patient.where(struct={"identifier": f"{HETU}|010101-9992"}).perform_resources_iter(smart.server))
+    found = list(Patient.where(struct={"identifier": f"{HETU}|010101-999X"}).perform_resources_iter(smart.server))
     assert len(found) == 1
