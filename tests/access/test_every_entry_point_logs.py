@@ -18,6 +18,7 @@ from kaari.access.gate import AccessGate
 from kaari.access.models import AuditEntry
 from kaari.access.tokens import principal_from_token
 from kaari.fhir.rest.routes import ROUTES
+from kaari.fhir.search.service import SearchRequest
 from kaari.fhir.store import Store
 from tests.access.personas import World
 
@@ -38,6 +39,7 @@ FHIR_URLS = {"fhir", "^fhir/(?P<path>.*)$"}
 # (tests/cds/test_bearer_tokens_and_the_gate.py proves it).
 CDS_URLS = {"cds-services", "cds-services/<str:service_id>", "cds-services/<str:service_id>/feedback"}
 NO_CLIENT_DATA_ROUTES = {"capabilities", "smart-configuration"}
+FORM = "application/x-www-form-urlencoded"
 
 
 def url_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
@@ -63,7 +65,8 @@ def _json(
     headers: dict[str, str],
     content_type: str = "application/fhir+json",
 ) -> Any:
-    return client.generic(method, path, json.dumps(body), content_type=content_type, headers=headers)
+    data = body if content_type == FORM else json.dumps(body)
+    return client.generic(method, path, data, content_type=content_type, headers=headers)
 
 
 def _observation(i: str = "") -> dict[str, Any]:
@@ -111,6 +114,20 @@ ROUTE_REQUESTS: dict[tuple[str, tuple[str, ...]], tuple[str, str, str, Any, str]
         None,
         "",
     ),
+    ("GET", ()): ("nurse_ceder", "GET", "/fhir?_type=Observation&_count=3", None, ""),
+    ("POST", ("_search",)): ("nurse_ceder", "POST", "/fhir/_search", "_type=Observation", FORM),
+    ("GET", ("{type}",)): ("nurse_ceder", "GET", "/fhir/Observation?subject=Patient/aino", None, ""),
+    ("POST", ("{type}", "_search")): ("nurse_ceder", "POST", "/fhir/Observation/_search", "subject=Patient/aino", FORM),
+    ("PUT", ("{type}",)): (
+        "nurse_ceder",
+        "PUT",
+        "/fhir/Observation?_id=aino-obs",
+        {**_observation(), "id": "aino-obs"},
+        "application/fhir+json",
+    ),
+    ("DELETE", ("{type}",)): ("nurse_ceder", "DELETE", "/fhir/Observation?_id=aino-obs", None, ""),
+    ("GET", ("{type}", "{id}", "{target}")): ("nurse_ceder", "GET", "/fhir/Patient/aino/Observation", None, ""),
+    ("GET", ("Patient", "{id}", "$everything")): ("nurse_ceder", "GET", "/fhir/Patient/aino/$everything", None, ""),
     ("GET", ("AuditEvent",)): ("kaisa_r", "GET", "/fhir/AuditEvent", None, ""),
     ("GET", ("AuditEvent", "{id}")): ("kaisa_r", "GET", "/fhir/AuditEvent/LATEST", None, ""),
     ("POST", ("Patient", "{id}", "$break-the-glass")): (
@@ -181,6 +198,16 @@ def _store_calls() -> dict[str, Callable[[Store], Any]]:
             },
             base_url="http://x/fhir",
         ),
+        "search": lambda s: s.search(SearchRequest(("Observation",), (("subject", "Patient/aino"),))),
+        "everything": lambda s: s.everything("aino", SearchRequest(("Patient",), ())),
+        "match": lambda s: s.match("Observation", "_id=aino-obs"),
+        "conditional_create": lambda s: s.conditional_create(
+            _observation("cc"), expected_type="Observation", if_none_exist="_id=aino-obs"
+        ),
+        "conditional_update": lambda s: s.conditional_update(
+            "Observation", "_id=aino-obs", {**s.read("Observation", "aino-obs").resource}
+        ),
+        "conditional_delete": lambda s: s.conditional_delete("Observation", "_id=aino-obs"),
         "batch": lambda s: s.batch(
             {
                 "resourceType": "Bundle",
@@ -235,7 +262,7 @@ def test_a_denied_store_read_outside_a_request_is_logged_as_a_denial(world: Worl
 def test_the_trusted_gate_is_used_by_the_stores_own_unit_tests_only():
     root = Path(__file__).resolve().parents[2]
     # The gate benchmark measures the store without the gate as its baseline.
-    allowed = ("kaari/fhir/store/", "tests/fhir/store/", "benchmarks/gate.py")
+    allowed = ("kaari/fhir/store/", "tests/fhir/store/", "tests/fhir/search/", "benchmarks/gate.py")
     users = [
         str(path.relative_to(root))
         for folder in ("kaari", "tests", "benchmarks", "scripts")

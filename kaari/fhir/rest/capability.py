@@ -6,25 +6,25 @@ from typing import Any
 
 import kaari
 from kaari.fhir import spec
+from kaari.fhir.search import capability as search
 from kaari.fhir.store.api import BEHAVIOURAL_TYPES
 
-TYPE_INTERACTIONS = ("read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create")
+TYPE_INTERACTIONS = (
+    "read",
+    "vread",
+    "update",
+    "patch",
+    "delete",
+    "history-instance",
+    "history-type",
+    "create",
+    "search-type",
+)
+EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
 
 
 def capability_statement(*, base_url: str) -> dict[str, Any]:
-    resources = [
-        {
-            "type": resource_type,
-            "interaction": [{"code": code} for code in TYPE_INTERACTIONS],
-            "versioning": "versioned-update",
-            "readHistory": True,
-            "updateCreate": True,
-            "conditionalCreate": False,
-            "conditionalUpdate": False,
-            "conditionalDelete": "not-supported",
-        }
-        for resource_type in sorted(spec.resource_types() - BEHAVIOURAL_TYPES)
-    ]
+    resources = [_resource(resource_type) for resource_type in sorted(spec.resource_types() - BEHAVIOURAL_TYPES)]
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -40,7 +40,31 @@ def capability_statement(*, base_url: str) -> dict[str, Any]:
             {
                 "mode": "server",
                 "resource": resources,
-                "interaction": [{"code": "transaction"}, {"code": "batch"}, {"code": "history-system"}],
+                "interaction": [
+                    {"code": "transaction"},
+                    {"code": "batch"},
+                    {"code": "history-system"},
+                    {"code": "search-system"},
+                ],
             }
         ],
     }
+
+
+def _resource(resource_type: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "type": resource_type,
+        "interaction": [{"code": code} for code in TYPE_INTERACTIONS],
+        "versioning": "versioned-update",
+        "readHistory": True,
+        "updateCreate": True,
+        "conditionalCreate": True,
+        "conditionalUpdate": True,
+        "conditionalDelete": "single",
+        "searchInclude": search.search_includes(resource_type),
+        "searchRevInclude": ["*"],
+        "searchParam": search.supported_search_params(resource_type),
+    }
+    if resource_type == "Patient":
+        entry["operation"] = [{"name": "everything", "definition": EVERYTHING}]
+    return entry

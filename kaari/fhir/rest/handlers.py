@@ -13,7 +13,6 @@ from kaari.fhir.rest import capability, negotiation
 from kaari.fhir.rest.context import RequestContext
 from kaari.fhir.store import HistoryPage, InvalidRequest, StoredResource, resource_type_check
 from kaari.fhir.store.bundles import if_match_parse
-from kaari.fhir.store.errors import UnprocessableResource
 from kaari.lib.dates import instant_parse
 from kaari.lib.jsonutil import json_dumps
 
@@ -51,10 +50,20 @@ def _disclosed(ctx: RequestContext, stored: StoredResource) -> bytes | None:
 def create(ctx: RequestContext, *, type: str) -> HttpResponse:
     resource_type_check(type)
     resource, _ = negotiation.json_body(ctx.request)
-    if ctx.request.headers.get("If-None-Exist"):
-        raise UnprocessableResource("If-None-Exist (conditional create) is not supported yet")
-    result = ctx.store.create(resource, expected_type=type)
+    if_none_exist = ctx.request.headers.get("If-None-Exist") or _criteria_in_url(ctx)
+    if if_none_exist:
+        result = ctx.store.conditional_create(resource, expected_type=type, if_none_exist=if_none_exist)
+        if result.matched_existing:
+            return ctx.resource_response(result.stored)
+    else:
+        result = ctx.store.create(resource, expected_type=type)
     return ctx.resource_response(result.stored, status=201, location=True)
+
+
+def _criteria_in_url(ctx: RequestContext) -> str:
+    """Search criteria on the URL of a POST: a conditional create, as fhirpy sends it (`POST /Patient?identifier=`)."""
+    criteria = [(k, v) for k, v in ctx.request.GET.items() if k not in ("_format", "_pretty")]
+    return urlencode(criteria) if criteria else ""
 
 
 def update(ctx: RequestContext, *, type: str, id: str) -> HttpResponse:

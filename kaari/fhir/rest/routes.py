@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from kaari.access import oauth
 from kaari.access import rest as access_rest
 from kaari.fhir import spec
-from kaari.fhir.rest import handlers
+from kaari.fhir.rest import handlers, search
 from kaari.fhir.rest.context import RequestContext
 
 Handler = Callable[..., HttpResponse]
@@ -32,8 +32,14 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", ("AuditEvent", "{id}"), access_rest.audit_event_read, "read"),
     Route("POST", ("Patient", "{id}", "$break-the-glass"), access_rest.break_the_glass, "operation"),
     Route("POST", (), handlers.bundle, "batch/transaction"),
+    Route("GET", (), search.search_system, "search-system"),
+    Route("POST", ("_search",), search.search_system_post, "search-system"),
     Route("GET", ("_history",), handlers.history_system, "history-system"),
     Route("POST", ("{type}",), handlers.create, "create"),
+    Route("GET", ("{type}",), search.search_type, "search-type"),
+    Route("POST", ("{type}", "_search"), search.search_type_post, "search-type"),
+    Route("PUT", ("{type}",), search.conditional_update, "conditional-update"),
+    Route("DELETE", ("{type}",), search.conditional_delete, "conditional-delete"),
     Route("GET", ("{type}", "_history"), handlers.history_type, "history-type"),
     Route("GET", ("{type}", "{id}"), handlers.read, "read"),
     Route("PUT", ("{type}", "{id}"), handlers.update, "update"),
@@ -41,6 +47,8 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", ("{type}", "{id}"), handlers.delete, "delete"),
     Route("GET", ("{type}", "{id}", "_history"), handlers.history_instance, "history-instance"),
     Route("GET", ("{type}", "{id}", "_history", "{vid}"), handlers.vread, "vread"),
+    Route("GET", ("Patient", "{id}", "$everything"), search.everything, "everything"),
+    Route("GET", ("{type}", "{id}", "{target}"), search.search_compartment, "search-compartment"),
 )
 
 
@@ -62,10 +70,10 @@ def _pattern_match(pattern: tuple[str, ...], segments: list[str]) -> dict[str, s
         return None
     params: dict[str, str] = {}
     for part, segment in zip(pattern, segments, strict=True):
-        if part == "{type}":
+        if part in ("{type}", "{target}"):
             if segment not in spec.resource_types():
                 return None
-            params["type"] = segment
+            params[part[1:-1]] = segment
         elif part.startswith("{"):
             if segment.startswith("_") or segment.startswith("$"):
                 return None

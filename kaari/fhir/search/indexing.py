@@ -23,7 +23,7 @@ INDEX_TABLES: dict[str, tuple[str, ...]] = {t.table: t.columns for t in SEARCH_T
 @cache
 def _index_plan(resource_type: str) -> tuple[tuple[SearchParameter, ...], Typed]:
     parameters = resource_parameters(resource_type).supported.values()
-    indexed = tuple(p for p in parameters if p.evaluator is not None)
+    indexed = tuple(p for p in parameters if p.indexed)
     return indexed, Typed(resource_type, resource_type, "")
 
 

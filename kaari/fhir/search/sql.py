@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,14 @@ class SqlFragment:
 
     def wrap(self, before: str, after: str = "") -> SqlFragment:
         return SqlFragment(before + self.sql + after, self.params)
+
+
+# The caller's condition on the `fhir_resource` row `r`, for resources of one type (or of any type: None).
+Restriction = Callable[[str | None], SqlFragment | None]
+
+
+def unrestricted(resource_type: str | None) -> SqlFragment | None:
+    return None
 
 
 TRUE = SqlFragment("1 = 1")

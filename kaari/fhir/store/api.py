@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -35,6 +35,9 @@ from kaari.fhir.validation import validate_resource
 from kaari.lib.hetu import hetu_is_valid
 from kaari.lib.jsonpatch import PatchError, json_patch_apply, merge_patch_apply
 from kaari.lib.jsonutil import json_dumps
+
+if TYPE_CHECKING:
+    from kaari.fhir.search.service import SearchOutcome, SearchRequest
 
 # Types whose storage would promise behaviour Kaari does not have yet (e.g. notifications).
 BEHAVIOURAL_TYPES = frozenset({"Subscription"})
@@ -423,13 +426,64 @@ class Store:
         self.plans_apply(plans)
         return [plan.stored() for plan in plans]
 
+    # -- search --------------------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchOutcome:
+        """A search (type, system or compartment level); every resource it reads passes the gate's restriction."""
+        from kaari.fhir.search import service
+
+        for resource_type in request.resource_types:
+            resource_type_check(resource_type)
+        return service.search_perform(self.gate, request)
+
+    def everything(self, patient_id: str, request: SearchRequest) -> SearchOutcome:
+        """Patient/{id}/$everything."""
+        from kaari.fhir.search import service
+
+        self.read("Patient", patient_id)
+        return service.everything_perform(self.gate, patient_id, request)
+
+    def match(self, resource_type: str, criteria: str, *, base_url: str | None = None) -> StoredResource | None:
+        """The one resource a conditional interaction's criteria match; MultipleMatches (412) for more."""
+        from kaari.fhir.search import service
+
+        resource_type_check(resource_type)
+        return service.conditional_match(self.gate, resource_type, criteria, base_url=base_url)
+
+    def conditional_create(self, resource: Any, *, expected_type: str, if_none_exist: str) -> WriteResult:
+        with transaction.atomic():
+            existing = self.match(expected_type, if_none_exist)
+            if existing is not None:
+                return WriteResult(stored=existing, matched_existing=True)
+            return self.create(resource, expected_type=expected_type)
+
+    def conditional_update(
+        self, resource_type: str, criteria: str, resource: Any, *, if_match: int | None = None
+    ) -> WriteResult:
+        with transaction.atomic():
+            existing = self.match(resource_type, criteria)
+            if existing is None:
+                if isinstance(resource, dict) and resource.get("id"):
+                    return self.update(resource_type, str(resource["id"]), resource, if_match=if_match)
+                return self.create(resource, expected_type=resource_type)
+            if isinstance(resource, dict) and resource.get("id") not in (None, existing.id):
+                raise InvalidRequest(f"The resource id does not match the one {resource_type}?{criteria} found")
+            if isinstance(resource, dict) and "id" not in resource:
+                resource = {**resource, "id": existing.id}
+            return self.update(resource_type, existing.id, resource, if_match=if_match)
+
+    def conditional_delete(self, resource_type: str, criteria: str) -> StoredResource | None:
+        with transaction.atomic():
+            existing = self.match(resource_type, criteria)
+            return None if existing is None else self.delete(resource_type, existing.id)
+
     # -- bundles -------------------------------------------------------------------------------------------
 
     def transaction(self, bundle: Any, *, base_url: str, prefer: str = "minimal") -> dict[str, Any]:
         """Process a transaction Bundle atomically; the transaction-response Bundle."""
         from kaari.fhir.store import bundles
 
-        processor = bundles.TransactionProcessor(self, read_entry=lambda r: bundles.instance_read(self, r))
+        processor = bundles.TransactionProcessor(self, read_entry=lambda r: bundles.instance_read(self, r, base_url))
         requests, results = processor.process(bundle)
         return bundles.response_bundle("transaction", requests, results, base_url=base_url, prefer=prefer)
 
@@ -437,7 +491,7 @@ class Store:
         """Process each entry of a batch Bundle on its own; the batch-response Bundle."""
         from kaari.fhir.store import bundles
 
-        requests, results = bundles.batch_process(self, bundle, lambda r: bundles.instance_read(self, r))
+        requests, results = bundles.batch_process(self, bundle, lambda r: bundles.instance_read(self, r, base_url))
         return bundles.response_bundle("batch", requests, results, base_url=base_url, prefer=prefer)
 
     # -- the write pipeline --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.db import transaction
 
@@ -55,6 +55,8 @@ class EntryRequest:
     resource: dict[str, Any] | None = None
     if_match: int | None = None
     if_none_exist: str | None = None
+    # A conditional create whose criteria found the resource: nothing is written.
+    existing: StoredResource | None = None
 
 
 @dataclass
@@ -133,11 +135,17 @@ def request_parse(index: int, entry: Any) -> EntryRequest:
         raise InvalidRequest(f"Bundle entry {index}: POST goes to the type, not to an id")
     if method in ("PUT", "PATCH", "DELETE") and parsed.logical_id is None and not parsed.query:
         raise InvalidRequest(f"Bundle entry {index}: {method} needs an id or search criteria")
-    if parsed.query and method in ("PUT", "PATCH", "DELETE", "POST"):
-        raise UnprocessableResource(f"Bundle entry {index}: conditional {method} is not supported yet")
-    if parsed.if_none_exist:
-        raise UnprocessableResource(f"Bundle entry {index}: ifNoneExist is not supported yet")
+    if parsed.query and method == "POST":
+        raise InvalidRequest(f"Bundle entry {index}: a conditional create puts its criteria in ifNoneExist")
+    if parsed.query and method in ("PUT", "PATCH", "DELETE") and parsed.logical_id is not None:
+        raise InvalidRequest(f"Bundle entry {index}: {method} takes an id or search criteria, not both")
+    if parsed.if_none_exist and method != "POST":
+        raise InvalidRequest(f"Bundle entry {index}: ifNoneExist belongs to a POST")
     return parsed
+
+
+def criteria_text(request: EntryRequest) -> str:
+    return urlencode(request.query)
 
 
 def bundle_entries(bundle: Any, expected_type: str) -> list[Any]:
@@ -230,12 +238,22 @@ class TransactionProcessor:
                 requests.append(request_parse(index, entry))
             except StoreError as exc:
                 raise entry_error(index, exc) from exc
+        for request in requests:
+            try:
+                self._conditional_resolve(request)
+            except StoreError as exc:
+                raise entry_error(request.index, exc) from exc
         self._duplicates_check(requests)
         mapping = self._ids_assign(requests)
         rewriter = ReferenceRewriter(mapping) if mapping else None
         for request in requests:
             if request.resource is not None and rewriter is not None:
                 request.resource = rewriter.rewrite(request.resource)
+            if request.resource is not None and request.existing is None:
+                try:
+                    request.resource = self._conditional_references_resolve(request.resource)
+                except StoreError as exc:
+                    raise entry_error(request.index, exc) from exc
             if request.method in ("POST", "PUT"):
                 try:
                     expected = request.resource_type
@@ -246,7 +264,12 @@ class TransactionProcessor:
         with transaction.atomic():
             plans: list[tuple[EntryRequest, WritePlan, int]] = []
             ordered = sorted(requests, key=lambda r: (METHOD_ORDER[r.method], r.index))
-            writes = [r for r in ordered if r.method not in ("GET", "HEAD")]
+            for request in ordered:
+                if request.existing is not None:
+                    results[request.index] = EntryResult(status=200, stored=request.existing)
+                elif request.method == "DELETE" and request.logical_id is None:
+                    results[request.index] = EntryResult(status=204)  # a conditional delete that matched nothing
+            writes = [r for r in ordered if r.method not in ("GET", "HEAD") and r.index not in results]
             currents = current_get_many(
                 [(r.resource_type, r.logical_id) for r in writes if r.logical_id is not None], for_update=True
             )
@@ -288,7 +311,7 @@ class TransactionProcessor:
         mapping: dict[str, str] = {}
         for request in requests:
             if request.method == "POST":
-                request.logical_id = new_id()
+                request.logical_id = request.existing.id if request.existing is not None else new_id()
             if request.method in ("POST", "PUT") and request.full_url and request.logical_id:
                 target = f"{request.resource_type}/{request.logical_id}"
                 if request.full_url != target:
@@ -296,6 +319,54 @@ class TransactionProcessor:
                         raise InvalidRequest(f"fullUrl {request.full_url} appears more than once")
                     mapping[request.full_url] = target
         return mapping
+
+    def _conditional_resolve(self, request: EntryRequest) -> None:
+        """Turn a conditional create, update, patch or delete into a plain one, by searching (before any write)."""
+        store = self.store
+        if request.method == "POST" and request.if_none_exist:
+            request.existing = store.match(request.resource_type, request.if_none_exist)
+            return
+        if not request.query or request.method not in ("PUT", "PATCH", "DELETE"):
+            return
+        match = store.match(request.resource_type, criteria_text(request))
+        if match is not None:
+            request.logical_id = match.id
+        elif request.method == "PUT":
+            given = request.resource.get("id") if request.resource else None
+            request.logical_id = str(given) if given else new_id()
+        elif request.method == "PATCH":
+            raise ResourceNotFound(f"{request.url} matches no resource to patch")
+        if request.method == "PUT" and request.resource is not None:
+            if request.resource.get("id") not in (None, request.logical_id):
+                raise InvalidRequest(f"The resource id does not match the one {request.url} found")
+            request.resource = {**request.resource, "id": request.logical_id}
+
+    def _conditional_references_resolve(self, resource: dict[str, Any]) -> dict[str, Any]:
+        """Replace each conditional reference (`Patient?identifier=...`) with the one resource it finds."""
+        found: dict[str, str] = {}
+
+        def collect(value: Any) -> None:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if key == "reference" and isinstance(item, str) and "?" in item and "/" not in item.split("?")[0]:
+                        found[item] = ""
+                    else:
+                        collect(item)
+            elif isinstance(value, list):
+                for item in value:
+                    collect(item)
+
+        collect(resource)
+        if not found:
+            return resource
+        for reference in found:
+            resource_type, _, criteria = reference.partition("?")
+            resource_type_check(resource_type)
+            match = self.store.match(resource_type, criteria)
+            if match is None:
+                raise InvalidRequest(f"The conditional reference {reference} matches no resource")
+            found[reference] = f"{resource_type}/{match.id}"
+        return references_rewrite(resource, found)
 
     def _plan(self, request: EntryRequest, current: StoredResource | None) -> tuple[WritePlan, int] | None:
         store = self.store
@@ -354,10 +425,28 @@ def batch_entry_process(
 ) -> EntryResult:
     """One batch entry through the ordinary store operations."""
     assert request.logical_id is not None or request.method == "POST" or request.method in ("GET", "HEAD")
+    if request.method == "POST" and request.if_none_exist:
+        result = store.conditional_create(
+            request.resource, expected_type=request.resource_type, if_none_exist=request.if_none_exist
+        )
+        return EntryResult(status=200 if result.matched_existing else 201, stored=result.stored)
     if request.method == "POST":
         return EntryResult(
             status=201, stored=store.create(request.resource, expected_type=request.resource_type).stored
         )
+    if request.method == "PUT" and request.logical_id is None:
+        result = store.conditional_update(
+            request.resource_type, criteria_text(request), request.resource, if_match=request.if_match
+        )
+        return EntryResult(status=201 if result.created else 200, stored=result.stored)
+    if request.method == "DELETE" and request.logical_id is None:
+        store.conditional_delete(request.resource_type, criteria_text(request))
+        return EntryResult(status=204)
+    if request.method == "PATCH" and request.logical_id is None:
+        match = store.match(request.resource_type, criteria_text(request))
+        if match is None:
+            raise ResourceNotFound(f"{request.url} matches no resource to patch")
+        request.logical_id = match.id
     if request.method == "PUT":
         assert request.logical_id is not None
         result = store.update(request.resource_type, request.logical_id, request.resource, if_match=request.if_match)
@@ -398,13 +487,27 @@ def batch_process(
     return requests, results
 
 
-def instance_read(store: Store, request: EntryRequest) -> EntryResult:
-    """GET of an instance or version inside a Bundle."""
+def instance_read(store: Store, request: EntryRequest, base_url: str = "") -> EntryResult:
+    """GET of an instance, a version, or a search inside a Bundle."""
     if request.logical_id is None:
-        raise UnprocessableResource(f"Search inside a Bundle ('{request.url}') is not supported yet")
+        from kaari.fhir.search.bundle import search_bundle
+        from kaari.fhir.search.service import SearchRequest
+
+        outcome = store.search(SearchRequest((request.resource_type,), tuple(request.query), base_url=base_url))
+        bundle = search_bundle(outcome, base_url=base_url, path=request.resource_type, disclose=_disclosure(store))
+        return EntryResult(status=200, resource=json_loads(json_dumps(bundle)))
     if request.version_id is not None:
         stored = store.vread(request.resource_type, request.logical_id, request.version_id)
     else:
         stored = store.read(request.resource_type, request.logical_id)
     resource = store.gate.disclose(stored.resource) if store.gate.needs_redaction(stored) else stored.resource
     return EntryResult(status=200, stored=stored, resource=resource)
+
+
+def _disclosure(store: Store) -> Callable[[StoredResource], dict[str, Any] | None]:
+    gate = store.gate
+
+    def disclose(stored: StoredResource) -> dict[str, Any] | None:
+        return gate.disclose(stored.resource) if gate.needs_redaction(stored) else None
+
+    return disclose

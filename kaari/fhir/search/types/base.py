@@ -56,6 +56,21 @@ class SearchType:
         """An aggregate over the rows `alias` of one resource and parameter, to order resources by."""
         raise NotImplementedError
 
+    def candidates(
+        self,
+        param: SearchParameter,
+        modifier: str | None,
+        values: list[Any],
+        resource_types: list[str],
+        compartment: str | None = None,
+    ) -> SqlFragment | None:
+        """A SELECT of the keys of the resources one of `values` matches; None when the filter is negative."""
+        if modifier == "not":
+            return None
+        return self._rows_where(param, modifier, values, resource_types, compartment).wrap(
+            f"SELECT x.resource_id FROM {self.table} x WHERE "
+        )
+
     def filter(
         self,
         param: SearchParameter,
@@ -65,21 +80,30 @@ class SearchType:
         compartment: str | None = None,
     ) -> SqlFragment:
         """SQL over the resource row `r`: true when one of `values` matches (they are OR-ed)."""
-        alias = "x"
-        scope = [sql_in(f"{alias}.resource_type", resource_types), SqlFragment(f"{alias}.param = %s", (param.code,))]
-        if compartment is not None:
-            scope.append(SqlFragment(f"{alias}.compartment = %s", (compartment,)))
-        matches = sql_any(self.condition(alias, value, modifier, param) for value in values)
-        where = sql_all([*scope, matches])
         if modifier == "not":
-            return where.wrap(
-                f"NOT EXISTS (SELECT 1 FROM {self.table} {alias} WHERE {alias}.resource_id = r.id AND ", ")"
-            )
-        return where.wrap(f"r.id IN (SELECT {alias}.resource_id FROM {self.table} {alias} WHERE ", ")")
+            where = self._rows_where(param, modifier, values, resource_types, compartment)
+            return where.wrap(f"NOT EXISTS (SELECT 1 FROM {self.table} x WHERE x.resource_id = r.id AND ", ")")
+        found = self.candidates(param, modifier, values, resource_types, compartment)
+        assert found is not None
+        return found.wrap("r.id IN (", ")")
+
+    def _rows_where(
+        self,
+        param: SearchParameter,
+        modifier: str | None,
+        values: list[Any],
+        resource_types: list[str],
+        compartment: str | None,
+    ) -> SqlFragment:
+        scope = [sql_in("x.resource_type", resource_types), param.rows_scope("x")]
+        if compartment is not None:
+            scope.append(SqlFragment("x.compartment = %s", (compartment,)))
+        matches = sql_any(self.condition("x", value, modifier, param) for value in values)
+        return sql_all([*scope, matches])
 
     def missing(self, param: SearchParameter, missing: bool, resource_types: list[str]) -> SqlFragment:
-        exists = SqlFragment(
-            f"EXISTS (SELECT 1 FROM {self.table} m WHERE m.resource_id = r.id AND m.param = %s)", (param.code,)
+        exists = param.rows_scope("m").wrap(
+            f"EXISTS (SELECT 1 FROM {self.table} m WHERE m.resource_id = r.id AND ", ")"
         )
         return exists.wrap("NOT ") if missing else exists
 

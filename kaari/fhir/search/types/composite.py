@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kaari.fhir.search.fhirpath import Node
-from kaari.fhir.search.sql import SqlFragment, sql_all, sql_any, sql_in
+from kaari.fhir.search.sql import SqlFragment, sql_all, sql_any, sql_in, sql_join
 from kaari.fhir.search.types.base import (
     QueryContext,
     Rows,
@@ -33,19 +33,22 @@ class Composite(SearchType):
     sortable = False
 
     def rows(self, param: SearchParameter, grp: int, nodes: list[Node], out: Rows, root: dict[str, Any]) -> None:
-        # Only elements that have a value for every component are indexed: no search can match the
+        # Only elements that give index rows for every component are indexed: no search can match the
         # others, and :missing on a composite means "no element with every component".
         for group, node in enumerate(nodes, start=1):
-            found = []
+            found: list[tuple[str, list[tuple[Any, ...]]]] = []
             for component in param.components:
                 assert component.evaluator is not None
                 values = component.evaluator([node], root)
-                if not values:
+                rows: Rows = {component.type.table: []}
+                if values:
+                    component.type.rows(component, group, values, rows, root)
+                if not rows[component.type.table]:
                     break
-                found.append((component, values))
+                found.append((component.type.table, rows[component.type.table]))
             else:
-                for component, values in found:
-                    component.type.rows(component, group, values, out, root)
+                for table, component_rows in found:
+                    out[table].extend(component_rows)
 
     def value_parse(self, raw: str, modifier: str | None, param: SearchParameter, context: QueryContext) -> Any:
         modifier_check(modifier, frozenset(), param)
@@ -57,14 +60,17 @@ class Composite(SearchType):
             for component, part in zip(param.components, parts, strict=True)
         )
 
-    def filter(
+    def candidates(
         self,
         param: SearchParameter,
         modifier: str | None,
         values: list[Any],
         resource_types: list[str],
         compartment: str | None = None,
-    ) -> SqlFragment:
+    ) -> SqlFragment | None:
+        if param.stored_as:
+            found = [self.candidates(s, modifier, values, resource_types, compartment) for s in _sources(param)]
+            return sql_join((f for f in found if f is not None), " UNION ")
         first = param.components[0]
         joins = [
             SqlFragment(
@@ -84,14 +90,36 @@ class Composite(SearchType):
         scope = [sql_in("c0.resource_type", resource_types), SqlFragment("c0.param = %s", (first.code,))]
         if compartment is not None:
             scope.append(SqlFragment("c0.compartment = %s", (compartment,)))
-        query = SqlFragment(f"r.id IN (SELECT c0.resource_id FROM {first.type.table} c0")
+        query = SqlFragment(f"SELECT c0.resource_id FROM {first.type.table} c0")
         for join in joins:
             query = query + join
-        return query + sql_all([*scope, matches]).wrap(" WHERE ", ")")
+        return query + sql_all([*scope, matches]).wrap(" WHERE ")
+
+    def filter(
+        self,
+        param: SearchParameter,
+        modifier: str | None,
+        values: list[Any],
+        resource_types: list[str],
+        compartment: str | None = None,
+    ) -> SqlFragment:
+        found = self.candidates(param, modifier, values, resource_types, compartment)
+        assert found is not None
+        return found.wrap("r.id IN (", ")")
 
     def missing(self, param: SearchParameter, missing: bool, resource_types: list[str]) -> SqlFragment:
+        if param.stored_as:
+            parts = [self.missing(source, missing, resource_types) for source in _sources(param)]
+            return sql_all(parts) if missing else sql_any(parts)
         first = param.components[0]
         return first.type.missing(first, missing, resource_types)
 
     def sort_key(self, alias: str, descending: bool) -> str:
         raise SearchError("composite parameters cannot sort")
+
+
+def _sources(param: SearchParameter) -> list[SearchParameter]:
+    from kaari.fhir.search.registry import resource_parameters
+
+    supported = resource_parameters(param.resource_type).supported
+    return [supported[code] for code in param.stored_as]

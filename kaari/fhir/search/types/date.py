@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
+
 from kaari.fhir.search.fhirpath import Node
-from kaari.fhir.search.sql import SqlFragment
+from kaari.fhir.search.sql import SqlFragment, sql_any
 from kaari.fhir.search.types.base import QueryContext, Rows, SearchError, SearchType, modifier_check
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ MAX_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
 PREFIXES = frozenset({"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"})
 _DAY_MS = 86_400_000
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DATE = re.compile(
     r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?"
 )
@@ -179,3 +182,55 @@ class Date(SearchType):
 
     def sort_key(self, alias: str, descending: bool) -> str:
         return f"max({alias}.high)" if descending else f"min({alias}.low)"
+
+    # `_lastUpdated` lives on the resource row (`r.last_updated`), an instant: its range is the point itself.
+
+    def candidates(
+        self,
+        param: SearchParameter,
+        modifier: str | None,
+        values: list[Any],
+        resource_types: list[str],
+        compartment: str | None = None,
+    ) -> SqlFragment | None:
+        if param.column is not None:
+            return None
+        return super().candidates(param, modifier, values, resource_types, compartment)
+
+    def filter(
+        self,
+        param: SearchParameter,
+        modifier: str | None,
+        values: list[Any],
+        resource_types: list[str],
+        compartment: str | None = None,
+    ) -> SqlFragment:
+        if param.column is None:
+            return super().filter(param, modifier, values, resource_types, compartment)
+        column = f"r.{param.column}"
+        return sql_any(_column_condition(column, value) for value in values)
+
+    def missing(self, param: SearchParameter, missing: bool, resource_types: list[str]) -> SqlFragment:
+        if param.column is not None:
+            return SqlFragment("1 = 0") if missing else SqlFragment("1 = 1")
+        return super().missing(param, missing, resource_types)
+
+
+def ms_datetime(ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+def datetime_ms(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+def db_datetime(ms: int) -> Any:
+    """A millisecond instant as the database's datetime column takes it."""
+    return connection.ops.adapt_datetimefield_value(ms_datetime(ms))
+
+
+def _column_condition(column: str, value: DateValue) -> SqlFragment:
+    condition = date_condition(column, column, value.prefix, value.low, value.high)
+    return SqlFragment(condition.sql, tuple(db_datetime(ms) for ms in condition.params))

@@ -97,7 +97,7 @@ class Reference(SearchType):
                         target.url,
                     )
                 else:
-                    parts = (value.get("type") or "", "", "", "")
+                    parts = ("", "", "", "")  # a logical reference resolves to nothing
                 rows.append((code, grp, *parts, identifier.get("system") or "", identifier.get("value") or ""))
             elif kind == "Attachment":
                 if value.get("url"):

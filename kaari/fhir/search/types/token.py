@@ -58,7 +58,7 @@ class Token(SearchType):
             if kind == "CodeableConcept":
                 for coding in value.get("coding") or ():
                     rows.append(_coding_row(code, grp, coding))
-                if value.get("text") and not grp:  # composites never search :text
+                if value.get("text") and not grp:  # composite components never search :text
                     rows.append((code, grp, "", "", "", "", _text(value["text"])))
             elif kind == "Coding":
                 rows.append(_coding_row(code, grp, value))
@@ -113,7 +113,8 @@ class Token(SearchType):
         return sql_all(parts)
 
     def sort_key(self, alias: str, descending: bool) -> str:
-        return f"{'max' if descending else 'min'}({alias}.code)"
+        # Rows that only carry :text have no code; they must not sort first.
+        return f"{'max' if descending else 'min'}(NULLIF({alias}.code, ''))"
 
     def filter(
         self,
@@ -130,6 +131,18 @@ class Token(SearchType):
             raise SearchError(f"{param.code} takes plain ids")
         matches = sql_in(f"r.{param.column}", [v.code for v in values])
         return matches.wrap("NOT (", ")") if modifier == "not" else matches
+
+    def candidates(
+        self,
+        param: SearchParameter,
+        modifier: str | None,
+        values: list[Any],
+        resource_types: list[str],
+        compartment: str | None = None,
+    ) -> SqlFragment | None:
+        if param.column is not None:
+            return None
+        return super().candidates(param, modifier, values, resource_types, compartment)
 
     def missing(self, param: SearchParameter, missing: bool, resource_types: list[str]) -> SqlFragment:
         if param.column is not None:
