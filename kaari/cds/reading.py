@@ -1,10 +1,8 @@
 """Reading a rendered prefetch query from Kaari's own store, through the caller's gate.
 
-An instance read (`Patient/1`) is `Store.read`. A search (`Observation?patient=1&...`) reads the current
-resources of that type in the patient's compartment (`Store.compartment_current`); the other criteria of the
-template (status, code, sort, count) are not applied here, because each rule context applies the same criteria
-itself (active orders, eGFR codes, result statuses). Compartment search (`Store.search`) replaces this once it is
-on main, and then the templates run as written.
+An instance read (`Patient/1`) is `Store.read`; a search (`Observation?patient=1&code=...&_sort=-date`) runs as
+written through `Store.search`, `_include`s and all, so what the service sees is exactly what the template asks
+for and the caller may see. Resources are disclosed as the gate allows (e.g. a protected address removed).
 """
 
 from __future__ import annotations
@@ -14,15 +12,17 @@ from urllib.parse import parse_qsl
 
 from kaari.cds.errors import CdsAccessDenied, DataUnavailable
 from kaari.cds.prefetch import PrefetchRead
-from kaari.fhir.store import AccessDenied, ResourceGone, ResourceNotFound, Store, StoreError
+from kaari.fhir.search.service import SearchRequest
+from kaari.fhir.store import AccessDenied, ResourceGone, ResourceNotFound, Store, StoredResource, StoreError
 
 
-def _searchset(resources: list[dict[str, Any]]) -> dict[str, Any]:
+def _searchset(matches: list[dict[str, Any]], included: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "resourceType": "Bundle",
         "type": "searchset",
-        "total": len(resources),
-        "entry": [{"resource": r, "search": {"mode": "match"}} for r in resources],
+        "total": len(matches),
+        "entry": [{"resource": r, "search": {"mode": "match"}} for r in matches]
+        + [{"resource": r, "search": {"mode": "include"}} for r in included],
     }
 
 
@@ -31,10 +31,13 @@ def store_reader(*, store: Store, patient_id: str) -> PrefetchRead:
     does not cover the patient gets 403, rather than cards computed from a silently filtered chart."""
     patient_read: list[dict[str, Any]] = []
 
+    def disclosed(stored: StoredResource) -> dict[str, Any]:
+        return store.gate.disclose(stored.resource) if store.gate.needs_redaction(stored) else stored.resource
+
     def patient() -> dict[str, Any]:
         if not patient_read:
             try:
-                patient_read.append(store.read("Patient", patient_id).resource)
+                patient_read.append(disclosed(store.read("Patient", patient_id)))
             except (ResourceNotFound, ResourceGone) as exc:
                 raise DataUnavailable(f"Patient/{patient_id} is not in Kaari's store") from exc
         return patient_read[0]
@@ -48,14 +51,16 @@ def store_reader(*, store: Store, patient_id: str) -> PrefetchRead:
             if not query_string and path.count("/") == 1:
                 resource_type, resource_id = path.split("/")
                 try:
-                    return store.read(resource_type, resource_id).resource
+                    return disclosed(store.read(resource_type, resource_id))
                 except (ResourceNotFound, ResourceGone):
                     return None
-            params = dict(parse_qsl(query_string))
-            if params.get("patient") != patient_id and params.get("subject") != f"Patient/{patient_id}":
+            params = tuple(parse_qsl(query_string, keep_blank_values=True))
+            if dict(params).get("patient") != patient_id and dict(params).get("subject") != f"Patient/{patient_id}":
                 raise DataUnavailable(f"prefetch query {query!r} is not about the context patient")
-            found = store.compartment_current(patient_id, [path])
-            return _searchset([stored.resource for stored in found])
+            outcome = store.search(SearchRequest(resource_types=(path,), params=params))
+            return _searchset(
+                [disclosed(s) for s in outcome.result.matches], [disclosed(s) for s in outcome.result.included]
+            )
         except AccessDenied as exc:
             raise CdsAccessDenied(f"Your access does not cover this patient's data: {exc.message}") from exc
         except StoreError as exc:

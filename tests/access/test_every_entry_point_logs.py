@@ -183,8 +183,6 @@ def _store_calls() -> dict[str, Callable[[Store], Any]]:
         "vread": lambda s: s.vread("Observation", "aino-obs", "1"),
         "history": lambda s: s.history(resource_type="Observation"),
         "export": lambda s: list(s.export(["Observation"])),
-        "compartment_current": lambda s: s.compartment_current("aino", ["Observation"]),
-        "identified": lambda s: s.identified("Patient", "urn:oid:1.2.246.21", "131052-9085"),
         "create": lambda s: s.create(_observation("c")),
         "update": lambda s: s.update("Observation", "aino-obs", {**s.read("Observation", "aino-obs").resource}),
         "patch": lambda s: s.patch("Observation", "aino-obs", {"status": "amended"}, kind="merge-patch"),

@@ -186,3 +186,14 @@ def test_a_refused_message_still_leaves_its_access_log_entry(kaari):
 
     entry = AuditEntry.objects.get(request="HL7 ORU^R01 C12")
     assert entry.outcome == "4"
+
+
+def test_a_client_whose_identity_code_has_the_plus_century_sign_is_found(kaari):
+    hetu = "010199+9056"  # born in 1899: "+" must survive the search's URL encoding
+    patient_id = client_post(kaari, hetu=hetu)
+    order_put(kaari, patient_id)
+    text = oru_text(control_id="C13", index=INDEX).replace(synthetic_hetu(index=INDEX), hetu)
+
+    assert intake().accept(text).ack_code == "AA"
+
+    assert stored("Observation")[0]["subject"] == {"reference": f"Patient/{patient_id}"}

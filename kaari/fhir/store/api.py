@@ -261,40 +261,6 @@ class Store:
         basis = "" if check is None else repository.check_evaluate(stored.pk, (check.sql, check.params))
         self.gate.authorize_read(stored, basis=basis)
 
-    def compartment_current(self, patient_id: str, resource_types: Sequence[str]) -> list[StoredResource]:
-        """Current resources of these types in the patient's compartment that the gate lets the actor see.
-
-        A small read for decision support until compartment search is available; reads are recorded.
-        """
-        for resource_type in resource_types:
-            resource_type_check(resource_type)
-        if not resource_types:
-            return []
-        restriction = self.gate.restriction(resource_types[0] if len(resource_types) == 1 else None)
-        found = repository.compartment_current(
-            compartment=patient_id,
-            resource_types=list(resource_types),
-            restriction=(restriction.sql, restriction.params) if restriction else None,
-        )
-        self.gate.record(action="search", resources=found, query=f"Patient/{patient_id}/{','.join(resource_types)}")
-        return found
-
-    def identified(self, resource_type: str, system: str, value: str) -> list[StoredResource]:
-        """Current resources of a type carrying the identifier `system|value` that the gate lets the actor see.
-
-        A small lookup for integrations (HL7 v2 intake) until conditional search is available; reads are recorded.
-        """
-        resource_type_check(resource_type)
-        restriction = self.gate.restriction(resource_type)
-        found = repository.identified_current(
-            resource_type=resource_type,
-            system=system,
-            value=value,
-            restriction=(restriction.sql, restriction.params) if restriction else None,
-        )
-        self.gate.record(action="search", resources=found, query=f"{resource_type}?identifier={system}|{value}")
-        return found
-
     # -- writes --------------------------------------------------------------------------------------------
 
     def create(self, resource: Any, *, expected_type: str | None = None) -> WriteResult:

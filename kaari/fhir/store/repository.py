@@ -181,40 +181,6 @@ def current_get_by_pks(pks: Sequence[int]) -> list[StoredResource]:
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def compartment_current(
-    *, compartment: str, resource_types: Sequence[str], restriction: tuple[str, tuple[Any, ...]] | None
-) -> list[StoredResource]:
-    """Current, not deleted rows of these types in one patient's compartment, oldest first."""
-    marks = ", ".join(["%s"] * len(resource_types))
-    where = f"r.compartment = %s AND r.resource_type IN ({marks}) AND r.deleted = %s"
-    params: list[Any] = [compartment, *resource_types, False]
-    if restriction is not None:
-        where += f" AND ({restriction[0]})"
-        params.extend(restriction[1])
-    columns = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM fhir_resource r WHERE {where} ORDER BY r.id", params)
-        return [_stored(row) for row in cursor.fetchall()]
-
-
-def identified_current(
-    *, resource_type: str, system: str, value: str, restriction: tuple[str, tuple[Any, ...]] | None
-) -> list[StoredResource]:
-    """Current, not deleted rows of a type whose `identifier` search index holds system|value."""
-    where = (
-        "r.resource_type = %s AND r.deleted = %s AND r.id IN (SELECT t.resource_id FROM fhir_idx_token t"
-        " WHERE t.resource_type = %s AND t.param = 'identifier' AND t.code = %s AND t.system = %s)"
-    )
-    params: list[Any] = [resource_type, False, resource_type, value, system]
-    if restriction is not None:
-        where += f" AND ({restriction[0]})"
-        params.extend(restriction[1])
-    columns = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM fhir_resource r WHERE {where} ORDER BY r.id", params)
-        return [_stored(row) for row in cursor.fetchall()]
-
-
 def version_get(resource_type: str, logical_id: str, version_id: int) -> StoredResource | None:
     with connection.cursor() as cursor:
         cursor.execute(

@@ -20,6 +20,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from django.db import transaction
 
@@ -35,6 +36,13 @@ DUPLICATE_KEY_IDENTIFIER = "205"
 # A final report completes the order; preliminary and partial ones leave it active.
 COMPLETING_REPORT_STATUSES = frozenset({"final", "corrected", "amended", "appended"})
 OPEN_ORDER_STATUSES = frozenset({"active", "on-hold"})
+
+
+def _escaped(text: str) -> str:
+    """A value for a FHIR search: its separators (`,` `|` `$`) and backslash escaped."""
+    for character in ("\\", ",", "|", "$"):
+        text = text.replace(character, "\\" + character)
+    return text
 
 
 def _derived_id(*parts: str) -> str:
@@ -150,19 +158,19 @@ class _MessageCommit:
 
     def _one(self, reference: str, *, what: str, location: str) -> StoredResource | None:
         """The resource a literal or `Type?identifier=system|value` reference names, None when there is none."""
-        resource_type, _, rest = reference.partition("?") if "?" in reference else reference.partition("/")
         try:
             if "?" not in reference:
-                return self.store.read(resource_type, rest)
-            system, _, value = rest.removeprefix("identifier=").partition("|")
-            found = self.store.identified(resource_type, system, value)
+                resource_type, _, logical_id = reference.partition("/")
+                return self.store.read(resource_type, logical_id)
+            resource_type, _, criteria = reference.partition("?")
+            system, _, value = criteria.removeprefix("identifier=").partition("|")
+            return self.store.match(
+                resource_type, f"identifier={quote(_escaped(system), safe='')}|{quote(_escaped(value), safe='')}"
+            )
         except (ResourceNotFound, ResourceGone):
             return None
         except MultipleMatches as exc:
             raise Hl7Error("AE", DUPLICATE_KEY_IDENTIFIER, f"{what}: {exc.message}", location) from exc
-        if len(found) > 1:
-            raise Hl7Error("AE", DUPLICATE_KEY_IDENTIFIER, f"{what} {value} matches {len(found)} records", location)
-        return found[0] if found else None
 
     def _patient(self, reference: str) -> StoredResource:
         patient = self._one(reference, what="PID-3", location="PID^1^3")
