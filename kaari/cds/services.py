@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kaari.cds.cards import Card
@@ -58,7 +58,6 @@ def _card_row(call: CdsCall, card: Card, checked: set[str]) -> CdsCard:
     )
 
 
-@transaction.atomic
 def call_record(
     *,
     request: CdsRequest,
@@ -82,17 +81,24 @@ def call_record(
         "duration_ms": duration_ms,
         "called_at": timezone.now(),
     }
-    call, created = CdsCall.objects.update_or_create(
-        service_id=request.service_id, hook_instance=request.hook_instance, defaults=fields
-    )
-    kept: set[str] = set()
-    if not created:
+    checked = {summary["reference"] for summary in summaries}
+    try:
+        # Almost every call is new: insert straight away rather than look first.
+        with transaction.atomic():
+            call = CdsCall.objects.create(service_id=request.service_id, hook_instance=request.hook_instance, **fields)
+            CdsCard.objects.bulk_create([_card_row(call, card, checked) for card in cards])
+            return call
+    except IntegrityError:
+        pass
+    with transaction.atomic():
         # A retried hookInstance: its answer replaces the earlier one, except cards that already have feedback.
+        call, _ = CdsCall.objects.update_or_create(
+            service_id=request.service_id, hook_instance=request.hook_instance, defaults=fields
+        )
         call.cards.filter(feedback__isnull=True).delete()
         kept = set(call.cards.values_list("uuid", flat=True))
-    checked = {summary["reference"] for summary in summaries}
-    CdsCard.objects.bulk_create([_card_row(call, card, checked) for card in cards if card.uuid not in kept])
-    return call
+        CdsCard.objects.bulk_create([_card_row(call, card, checked) for card in cards if card.uuid not in kept])
+        return call
 
 
 def _shown_card(*, service_id: str, card_uuid: str, caller: str) -> CdsCard:
