@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 
+from kaari.labs.knowledge import lab_knowledge
 from tests.cds.hook_requests import feedback_body, order_select, order_sign
 from tests.labs.charts import lab_draft, order_post, patient_post, result_post
 
@@ -86,3 +88,32 @@ def test_cost_saved_uses_the_cited_price_and_says_no_price_where_there_is_none(r
 
 def test_without_recorded_calls_the_report_says_so(db):
     assert "(no duplicate-test cards recorded in this period)" in report()
+
+
+@pytest.fixture
+def region_prices_hba1c(tmp_path, settings):
+    document = {
+        "kind": "kaari-lab-regional",
+        "region": "pohjola",
+        "version": "1",
+        "date": "2025-09-01",
+        "sources": {"pohjola-2025": {"label": "Pohjolan hyvinvointialue, laboratoriohinnasto 2025"}},
+        "prices": {"b-hba1c": {"eur": 9.5, "source": "pohjola-2025"}},
+    }
+    path = tmp_path / "regional.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    settings.KAARI_LAB_REGIONAL_FILE = str(path)
+    lab_knowledge.cache_clear()
+    yield
+    lab_knowledge.cache_clear()
+
+
+def test_a_regional_price_list_prices_the_test_and_is_cited(kaari, region_prices_hba1c):
+    patient_id = patient_post(kaari)
+    result_post(kaari, patient_id, "hba1c", ago=timedelta(days=10))
+    remove(kaari, "lab-duplicates", signed_card(kaari, patient_id, "b-hba1c"))
+
+    lines = report()
+
+    assert row(lines, "B -HbA1c") == ["1", "0", "1", "0", "9.50", "€", "9.50", "€"]
+    assert "Price source pohjola-2025: Pohjolan hyvinvointialue, laboratoriohinnasto 2025" in lines
