@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -48,15 +49,19 @@ def _answer(request: HttpRequest, run: Any) -> HttpResponse:
         response = _json(exc.to_json(), status=exc.status)
         response["WWW-Authenticate"] = 'Bearer realm="kaari", error="invalid_token"'
         return response
-    try:
-        response = _json(run(caller))
-    except CdsError as exc:
-        response = _json(exc.to_json(), status=exc.status)
-    except Exception:
-        # A fault of Kaari's, not of the request: logged, and answered in the same JSON shape.
-        logger.exception("CDS request %s failed", request.path)
-        response = _json({"error": "internal", "message": "Kaari could not process the request"}, status=500)
-    caller.close(status=response.status_code)
+    # The call's records and its access log entry commit together, once; a failed call rolls back to the
+    # savepoint, and its log entry is still written.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                response = _json(run(caller))
+        except CdsError as exc:
+            response = _json(exc.to_json(), status=exc.status)
+        except Exception:
+            # A fault of Kaari's, not of the request: logged, and answered in the same JSON shape.
+            logger.exception("CDS request %s failed", request.path)
+            response = _json({"error": "internal", "message": "Kaari could not process the request"}, status=500)
+        caller.close(status=response.status_code)
     return response
 
 
