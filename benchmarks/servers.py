@@ -12,7 +12,15 @@ import os
 import sys
 import urllib.request
 
-from benchmarks.support import SYNTHEA, database_fresh, free_port, kaari, kaari_env, server_running
+from benchmarks.support import (
+    SYNTHEA,
+    database_fresh,
+    free_port,
+    integration_token,
+    kaari,
+    kaari_env,
+    server_running,
+)
 from benchmarks.wrk import wrk_run
 
 WORKERS = str(os.cpu_count() or 2)
@@ -57,7 +65,7 @@ def main() -> None:
         done = kaari(step, env)
         if done.returncode != 0:
             raise SystemExit(done.stderr)
-    token = env.get("KAARI_BENCH_TOKEN")
+    token = integration_token(env)
     print(f"read-by-id, wrk 8 connections, {options.seconds} s, {WORKERS} workers each")
     for name, command in server_commands(free_port()).items():
         port = int(command[command.index("--port") + 1]) if "--port" in command else int(command[-2].split(":")[1])
