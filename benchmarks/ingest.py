@@ -14,7 +14,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.support import SYNTHEA, database_fresh, free_port, kaari, kaari_env, server_running
+from benchmarks.support import (
+    SYNTHEA,
+    database_fresh,
+    free_port,
+    integration_token,
+    kaari,
+    kaari_env,
+    server_running,
+)
 
 
 def bundles_count(paths: list[Path]) -> int:
@@ -36,6 +44,7 @@ def http_benchmark(env: dict[str, str], paths: list[Path], passes: int, clients:
     port = free_port()
     bodies = [p.read_bytes() for p in paths] * passes
     counts = [len(json.loads(b)["entry"]) for b in bodies]
+    token = integration_token(env)
     command = [sys.executable, "-m", "kaari", "serve", "--port", str(port), "--no-migrate"]
     with server_running(command, env, port) as base:
 
@@ -43,9 +52,7 @@ def http_benchmark(env: dict[str, str], paths: list[Path], passes: int, clients:
             request = urllib.request.Request(
                 f"{base}/fhir", data=body, method="POST", headers={"Content-Type": "application/fhir+json"}
             )
-            token = env.get("KAARI_BENCH_TOKEN")
-            if token:
-                request.add_header("Authorization", f"Bearer {token}")
+            request.add_header("Authorization", f"Bearer {token}")
             with urllib.request.urlopen(request, timeout=300) as response:
                 return int(response.status)
 

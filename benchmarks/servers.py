@@ -12,31 +12,48 @@ import os
 import sys
 import urllib.request
 
-from benchmarks.support import SYNTHEA, database_fresh, free_port, kaari, kaari_env, server_running
+from benchmarks.support import (
+    SYNTHEA,
+    database_fresh,
+    free_port,
+    integration_token,
+    kaari,
+    kaari_env,
+    server_running,
+)
 from benchmarks.wrk import wrk_run
 
 WORKERS = str(os.cpu_count() or 2)
 
 
-def server_commands(port: int) -> dict[str, list[str]]:
+UNGATED = "benchmarks.ungated_wsgi:application"
+GATED = "kaari.wsgi:application"
+
+
+def server_commands(port: int, app: str) -> dict[str, list[str]]:
     py = sys.executable
     return {
-        "granian (wsgi)": [
-            py, "-m", "granian", "--interface", "wsgi", "--workers", WORKERS, "--blocking-threads", "4",
-            "--no-ws", "--port", str(port), "kaari.wsgi:application",
+        "granian": [
+            py, "-m", "granian", "--interface", "wsgi", "--workers", WORKERS, "--blocking-threads", "1",
+            "--no-ws", "--port", str(port), app,
         ],
         "gunicorn (gthread)": [
-            py, "-m", "gunicorn", "-w", WORKERS, "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
-            "kaari.wsgi:application",
+            py, "-m", "gunicorn", "-w", WORKERS, "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}", app,
         ],
-        "gunicorn (sync)": [
-            py, "-m", "gunicorn", "-w", WORKERS, "-b", f"127.0.0.1:{port}", "kaari.wsgi:application",
-        ],
-        "uvicorn (asgi)": [
-            py, "-m", "uvicorn", "--workers", WORKERS, "--port", str(port), "--no-access-log",
-            "kaari.asgi:application",
+        "gunicorn (sync)": [py, "-m", "gunicorn", "-w", WORKERS, "-b", f"127.0.0.1:{port}", app],
+        "uvicorn": [
+            py, "-m", "uvicorn", "--interface", "wsgi", "--workers", WORKERS, "--port", str(port),
+            "--no-access-log", app,
         ],
     }  # fmt: skip
+
+
+def measure(name: str, command: list[str], env: dict[str, str], port: int, token: str, seconds: int) -> None:
+    with server_running(command, env, port) as base:
+        paths = read_paths(base, token)
+        wrk_run(base, paths, seconds=2, token=token)  # warm-up
+        result = wrk_run(base, paths, seconds=seconds, token=token)
+    print(f"{name:34} {result.line()}")
 
 
 def read_paths(base: str, token: str | None, limit: int = 500) -> list[str]:
@@ -57,15 +74,14 @@ def main() -> None:
         done = kaari(step, env)
         if done.returncode != 0:
             raise SystemExit(done.stderr)
-    token = env.get("KAARI_BENCH_TOKEN")
+    token = integration_token(env)
     print(f"read-by-id, wrk 8 connections, {options.seconds} s, {WORKERS} workers each")
-    for name, command in server_commands(free_port()).items():
-        port = int(command[command.index("--port") + 1]) if "--port" in command else int(command[-2].split(":")[1])
-        with server_running(command, env, port) as base:
-            paths = read_paths(base, token)
-            wrk_run(base, paths, seconds=2, token=token)  # warm-up
-            result = wrk_run(base, paths, seconds=options.seconds, token=token)
-        print(f"{name:20} {result.line()}")
+    print("Store and REST layers before the access gate (the issue's server comparison):")
+    for name, command in server_commands(port := free_port(), UNGATED).items():
+        measure(name, command, env, port, token, options.seconds)
+    print("With the access gate: bearer token, care-relationship rules, one audited log entry per read:")
+    command = server_commands(port := free_port(), GATED)["granian"]
+    measure("granian, gated and audited", command, env, port, token, options.seconds)
 
 
 if __name__ == "__main__":

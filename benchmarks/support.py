@@ -44,6 +44,17 @@ def kaari(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.
     )
 
 
+def integration_token(env: dict[str, str], name: str = "bench") -> str:
+    """Create an integration client in the benchmark database and return a bearer token for it."""
+    created = kaari(["createuser", name, "--role", "integration"], env)
+    if created.returncode != 0 and "exists" not in created.stderr:
+        raise RuntimeError(f"createuser failed: {created.stderr}")
+    issued = kaari(["token", name], env)
+    if issued.returncode != 0:
+        raise RuntimeError(f"token failed: {issued.stderr}")
+    return issued.stdout.strip().splitlines()[-1]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
