@@ -162,6 +162,9 @@ def bundle_entries(bundle: Any, expected_type: str) -> list[Any]:
 _QUOTED_URN = re.compile(rb'(?<=")urn:(?:uuid|oid):[^"\\]+(?=\\?")')
 
 
+_CONDITIONAL_REFERENCE = re.compile(rb'"reference":"([A-Z][A-Za-z]*\?[^"\\]*)"')
+
+
 class ReferenceRewriter:
     """Replaces every string equal to a mapped fullUrl, and links to one inside narrative XHTML.
 
@@ -173,14 +176,21 @@ class ReferenceRewriter:
         self.urns = {key.encode(): value.encode() for key, value in mapping.items() if key.startswith("urn:")}
         self.others = [(json_dumps(k), json_dumps(v)) for k, v in mapping.items() if not k.startswith("urn:")]
 
-    def rewrite(self, resource: dict[str, Any]) -> dict[str, Any]:
-        text = json_dumps(resource)
+    def rewrite_text(self, text: bytes) -> bytes:
         if self.urns and b"urn:" in text:
             text = _QUOTED_URN.sub(lambda m: self.urns.get(m.group(0), m.group(0)), text)
         for quoted, replacement in self.others:
             if quoted in text:
                 text = text.replace(quoted, replacement)
-        return dict(json_loads(text))
+        return text
+
+    def rewrite(self, resource: dict[str, Any]) -> dict[str, Any]:
+        return dict(json_loads(self.rewrite_text(json_dumps(resource))))
+
+
+def conditional_references(text: bytes) -> set[str]:
+    """The conditional references (`Patient?identifier=...`) in a serialised resource."""
+    return {match.decode() for match in _CONDITIONAL_REFERENCE.findall(text)}
 
 
 def references_rewrite(resource: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
@@ -212,9 +222,9 @@ def response_bundle(
                 entry["fullUrl"] = f"{base_url}/{stored.resource_type}/{stored.id}"
         if result.outcome is not None:
             response["outcome"] = result.outcome
-        body = _resource_body(result)
         wants_body = prefer == "representation" or (result.resource is not None)
-        if body is not None and wants_body:
+        body = _resource_body(result) if wants_body else None
+        if body is not None:
             entry["resource"] = body
         elif prefer == "OperationOutcome" and result.outcome is None and 200 <= result.status < 300:
             response["outcome"] = outcome_information(f"{result.status} for this entry")
@@ -247,11 +257,9 @@ class TransactionProcessor:
         mapping = self._ids_assign(requests)
         rewriter = ReferenceRewriter(mapping) if mapping else None
         for request in requests:
-            if request.resource is not None and rewriter is not None:
-                request.resource = rewriter.rewrite(request.resource)
-            if request.resource is not None and request.existing is None:
+            if request.resource is not None:
                 try:
-                    request.resource = self._conditional_references_resolve(request.resource)
+                    request.resource = self._references_resolve(request, rewriter)
                 except StoreError as exc:
                     raise entry_error(request.index, exc) from exc
             if request.method in ("POST", "PUT"):
@@ -341,32 +349,24 @@ class TransactionProcessor:
                 raise InvalidRequest(f"The resource id does not match the one {request.url} found")
             request.resource = {**request.resource, "id": request.logical_id}
 
-    def _conditional_references_resolve(self, resource: dict[str, Any]) -> dict[str, Any]:
-        """Replace each conditional reference (`Patient?identifier=...`) with the one resource it finds."""
-        found: dict[str, str] = {}
-
-        def collect(value: Any) -> None:
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    if key == "reference" and isinstance(item, str) and "?" in item and "/" not in item.split("?")[0]:
-                        found[item] = ""
-                    else:
-                        collect(item)
-            elif isinstance(value, list):
-                for item in value:
-                    collect(item)
-
-        collect(resource)
-        if not found:
-            return resource
-        for reference in found:
-            resource_type, _, criteria = reference.partition("?")
-            resource_type_check(resource_type)
-            match = self.store.match(resource_type, criteria)
-            if match is None:
-                raise InvalidRequest(f"The conditional reference {reference} matches no resource")
-            found[reference] = f"{resource_type}/{match.id}"
-        return references_rewrite(resource, found)
+    def _references_resolve(self, request: EntryRequest, rewriter: ReferenceRewriter | None) -> dict[str, Any]:
+        """The entry's resource with fullUrls replaced by the new ids, and each conditional reference
+        (`Patient?identifier=...`) by the one resource it finds. One serialisation, parsed again only if changed."""
+        assert request.resource is not None
+        original = json_dumps(request.resource)
+        text = rewriter.rewrite_text(original) if rewriter is not None else original
+        found = conditional_references(text) if request.existing is None else set()
+        if found:
+            replacements = {}
+            for reference in found:
+                resource_type, _, criteria = reference.partition("?")
+                resource_type_check(resource_type)
+                match = self.store.match(resource_type, criteria)
+                if match is None:
+                    raise InvalidRequest(f"The conditional reference {reference} matches no resource")
+                replacements[reference] = f"{resource_type}/{match.id}"
+            text = ReferenceRewriter(replacements).rewrite_text(text)
+        return request.resource if text is original else dict(json_loads(text))
 
     def _plan(self, request: EntryRequest, current: StoredResource | None) -> tuple[WritePlan, int] | None:
         store = self.store
