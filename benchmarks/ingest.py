@@ -37,6 +37,7 @@ def load_benchmark(env: dict[str, str], paths: list[Path], passes: int) -> tuple
     if result.returncode != 0:
         raise SystemExit(f"kaari load failed:\n{result.stderr[-2000:]}")
     match = re.search(r"Loaded (\d+) resources", result.stdout)
+    print(f"  ({result.stdout.strip().splitlines()[-1]})")
     return int(match.group(1)) if match else 0, elapsed
 
 
