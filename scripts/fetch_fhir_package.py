@@ -16,17 +16,22 @@ from pathlib import Path
 
 PACKAGE = "hl7.fhir.r4.examples"
 VERSION = "4.0.1"
-URL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
 DEFAULT_DEST = Path(__file__).resolve().parent.parent / "cache" / PACKAGE
 
 
 def package_fetch(dest: Path = DEFAULT_DEST) -> Path:
     """The unpacked package directory, downloading it first when needed."""
+    return npm_package_fetch(PACKAGE, VERSION, dest)
+
+
+def npm_package_fetch(package: str, version: str, dest: Path) -> Path:
+    """An npm registry package unpacked under `dest`/package, downloaded only when not there yet."""
     marker = dest / "package" / "package.json"
     if marker.exists():
         return dest / "package"
     dest.mkdir(parents=True, exist_ok=True)
-    with urllib.request.urlopen(URL, timeout=120) as response:
+    url = f"https://registry.npmjs.org/{package}/-/{package}-{version}.tgz"
+    with urllib.request.urlopen(url, timeout=120) as response:
         data = response.read()
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         archive.extractall(dest, filter="data")

@@ -4,7 +4,7 @@ from kaari.access import oauth
 from kaari.access.signin import views
 
 urlpatterns = [
-    path("", views.account, name="account"),
+    path("account", views.account, name="account"),
     path("signin", views.signin, name="signin"),
     path("signin/totp", views.totp, name="signin-totp"),
     path("signin/totp/setup", views.totp_setup, name="totp-setup"),

@@ -1,0 +1,102 @@
+"""Browser tests: Playwright for Python driving Debian's chromium against pytest-django's live server.
+
+Without /usr/bin/chromium (or axe-core in ./cache) the tests are skipped, unless KAARI_BROWSER_TESTS=require, as
+in `.ci/run`, makes that a failure. Screenshots go to $KAARI_SCREENSHOT_DIR (default ./artifacts/screenshots).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("KAARI_CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "cache" / "axe-core" / "package" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("KAARI_SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
+REQUIRED = os.environ.get("KAARI_BROWSER_TESTS") == "require"
+LOCALES = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
+
+
+def _missing() -> str:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    if not AXE.exists():
+        return "axe-core is not in ./cache (python -m scripts.fetch_axe_core)"
+    return ""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    missing = _missing()
+    if missing:
+        if REQUIRED:
+            pytest.fail(f"browser tests are required here but {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
+    )
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture(params=["fi", "en"])
+def language(request: pytest.FixtureRequest) -> str:
+    """Each browser test that asks for this runs in Finnish and in English."""
+    return str(request.param)
+
+
+@pytest.fixture
+def page(browser: Any, language: str, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(locale=LOCALES[language], viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.base_url = live_server.url
+    yield tab
+    context.close()
+
+
+def screenshot(page: Any, name: str, language: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{name}-{language}.png"
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+def accessibility_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def sign_in(page: Any, username: str, password: str, *, next_path: str = "/") -> None:
+    page.goto(f"{page.base_url}{next_path}")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
