@@ -48,3 +48,12 @@ def caller_open(request: HttpRequest) -> Caller:
     if gate.scope is not None:
         gate.scope.action = "operation"
     return Caller(store=Store(gate), name=principal.username, gate=gate)
+
+
+def caller_of_store(store: Store) -> Caller:
+    """The caller for a service run in-process by a Kaari screen (prescribing, lab ordering): the signed-in user's
+    gated store from the page view, whose access log entry the page view writes."""
+    gate = store.gate
+    if not isinstance(gate, AccessGate):
+        raise TypeError("an in-process CDS call needs a store behind a user's AccessGate")
+    return Caller(store=store, name=gate.principal.username, gate=gate)
