@@ -13,9 +13,6 @@ from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("KAARI_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "cache" / "axe-core" / "package" / "axe.min.js"
@@ -38,8 +35,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One chromium per test module. Playwright's sync API keeps an event loop running on the thread while it is
+    started, which would break other tests' `asyncio.run` (and Django's async-safety check for the test's own,
+    synchronous ORM calls), so it is stopped when the module's tests end."""
     missing = _missing()
     if missing:
         if REQUIRED:
@@ -47,6 +47,8 @@ def browser() -> Iterator[Any]:
         pytest.skip(missing)
     from playwright.sync_api import sync_playwright
 
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     chromium = playwright.chromium.launch(
         executable_path=str(CHROMIUM),
@@ -56,6 +58,10 @@ def browser() -> Iterator[Any]:
     yield chromium
     chromium.close()
     playwright.stop()
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture(params=["fi", "en"])
