@@ -135,7 +135,8 @@ def _document(stored: StoredResource) -> Event:
         when=moment_of(resource.get("date")) or stored.last_updated,
         register=_register(stored),
         category="note",
-        title=concept_text(resource.get("type")) or str(((resource.get("content") or [{}])[0].get("attachment") or {}).get("title", "")),
+        title=str(((resource.get("content") or [{}])[0].get("attachment") or {}).get("title", ""))
+        or concept_text(resource.get("type")),
         text=_excerpt(text),
         where="",
     )
