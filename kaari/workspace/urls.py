@@ -1,11 +1,10 @@
-from django.urls import include, path
+from django.urls import path
 
 from kaari.workspace import chart_views, views, writing_views
 from kaari.workspace.selectors.chart import BLOCKS
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("clients", views.clients, name="clients"),
     path("clients/<str:patient_id>/", chart_views.chart, name="chart"),
     *(

@@ -67,7 +67,9 @@ def timeline(*, store: Store, patient_id: str, kind: str = "all") -> list[Event]
 
 def documents_recent(*, store: Store, patient_id: str, count: int = 10) -> list[Event]:
     """Notes and documents, newest first: DocumentReferences and Compositions (clinical notes)."""
-    references, _ = search(store, "DocumentReference", ("patient", patient_id), ("_sort", "-date"), ("_count", str(count)))
+    references, _ = search(
+        store, "DocumentReference", ("patient", patient_id), ("_sort", "-date"), ("_count", str(count))
+    )
     compositions, _ = search(store, "Composition", ("patient", patient_id), ("_sort", "-date"), ("_count", str(count)))
     notes = [_document(d) for d in references] + [_composition(c) for c in compositions]
     notes.sort(key=lambda e: e.when, reverse=True)
@@ -162,5 +164,3 @@ def _composition(stored: StoredResource) -> Event:
 def _excerpt(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1] + "…"
-
-

@@ -66,7 +66,9 @@ def reference_id(reference: Any, resource_type: str) -> str:
     return target[len(prefix) :] if target.startswith(prefix) else ""
 
 
-def search(store: Store, resource_type: str, *params: tuple[str, str]) -> tuple[list[StoredResource], list[StoredResource]]:
+def search(
+    store: Store, resource_type: str, *params: tuple[str, str]
+) -> tuple[list[StoredResource], list[StoredResource]]:
     """One search through the store (and so through the gate): the matches and the included resources."""
     outcome = store.search(SearchRequest(resource_types=(resource_type,), params=params))
     return outcome.result.matches, outcome.result.included
