@@ -46,6 +46,7 @@ COPY_HETU = "010150-999K"  # synthetic (individual number 999), not in the regio
 FRAGMENTS = ("health", "social", "timeline", "appointments", "documents")
 FIRST_PAINT_TARGET_MS = 80.0
 WHOLE_CHART_TARGET_MS = 300.0
+OPEN_OR_RECENT = "(ends IS NULL OR ends >= now() - interval '90 days')"  # the gate's default recent period
 REFERENCE = re.compile(r'"reference":\s*"([A-Za-z]+)/([A-Za-z0-9\-.]{1,64})"')
 
 
@@ -69,10 +70,10 @@ def _rows(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 def busiest_unit() -> str:
-    """The health centre (`org-hc-*` in the synthetic region) with the most open care relationships."""
+    """The health centre (`org-hc-*` in the synthetic region) with the most open or recent care relationships."""
     ((unit,),) = _rows(
         "SELECT organization_id FROM access_care_relationship WHERE organization_id LIKE 'org-hc-%%'"
-        " AND ends IS NULL GROUP BY organization_id ORDER BY COUNT(*) DESC LIMIT 1"
+        f" AND {OPEN_OR_RECENT} GROUP BY organization_id ORDER BY COUNT(*) DESC LIMIT 1"
     )
     return str(unit)
 
@@ -160,7 +161,7 @@ def physician_ensure(unit: str) -> str:
 
 def first_paint_clients(unit: str, count: int, rng: random.Random) -> list[str]:
     rows = _rows(
-        "SELECT DISTINCT patient_id FROM access_care_relationship WHERE organization_id = %s AND ends IS NULL"
+        f"SELECT DISTINCT patient_id FROM access_care_relationship WHERE organization_id = %s AND {OPEN_OR_RECENT}"
         " AND patient_id NOT LIKE 'b2k-%%'",
         (unit,),
     )
