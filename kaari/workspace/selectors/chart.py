@@ -43,5 +43,5 @@ def chart_block(*, store: Store, patient_id: str, name: str, kind: str = "all") 
         content = documents_recent(store=store, patient_id=patient_id)
     else:
         raise ValueError(f"no block {name}")
-    withheld = store.withheld_registers(patient_id) if name in ("health", "social", "timeline") else []
+    withheld = store.withheld_registers(patient_id) if name in ("health", "social") else []
     return Block(content=content, withheld=withheld)
