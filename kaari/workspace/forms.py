@@ -56,6 +56,6 @@ class EmergencyForm(forms.Form):
         label=_("Reason for emergency access"),
         min_length=10,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "reason-help"}),
         help_text=_("At least 10 characters. The access is logged and reviewed."),
     )

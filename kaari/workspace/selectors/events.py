@@ -71,14 +71,21 @@ def documents_recent(*, store: Store, patient_id: str, count: int = 10) -> list[
 
 
 def newest(
-    store: Store, resource_type: str, patient_id: str, count: int, *extra: tuple[str, str]
+    store: Store,
+    resource_type: str,
+    patient_id: str,
+    count: int,
+    *extra: tuple[str, str],
+    days: int = RECENT_DAYS,
+    enough: int | None = None,
 ) -> tuple[list[StoredResource], list[StoredResource]]:
-    """The client's newest resources of a type by `date`. The last year first: sorting a heavy user's whole
-    history (a thousand visits) costs more than the chart may, and a year usually fills the page."""
-    since = (dt.date.today() - dt.timedelta(days=RECENT_DAYS)).isoformat()
+    """The client's newest resources of a type by `date`. The last `days` first: sorting a heavy user's whole
+    history (a thousand visits) costs more than the chart may, and a year usually fills the page. The whole
+    history only when the window holds fewer than `enough` (default: a page)."""
+    since = (dt.date.today() - dt.timedelta(days=days)).isoformat()
     base = (("patient", patient_id), ("_sort", "-date"), ("_count", str(count)), *extra)
     found, included = search(store, resource_type, *base, ("date", f"ge{since}"))
-    if len(found) >= count:
+    if len(found) >= (count if enough is None else enough):
         return found, included
     return search(store, resource_type, *base)
 

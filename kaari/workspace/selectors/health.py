@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kaari.fhir.store import Store, StoredResource
+from kaari.workspace.selectors.events import newest
 from kaari.workspace.selectors.fhirtext import concept_codes, concept_text, moment_of, search
 from kaari.workspace.selectors.sparkline import Sparkline, sparkline
 
 LAB_READ = 300  # the newest results read to find each test's latest value and trend
+LAB_DAYS = 730  # from the last two years, or from the whole history when there are none
 TREND_POINTS = 8
 LATEST_TESTS = 12
 
@@ -57,14 +59,7 @@ def health_block(*, store: Store, patient_id: str) -> HealthBlock:
         )
         for r in requests
     ]
-    results, _ = search(
-        store,
-        "Observation",
-        ("patient", patient_id),
-        ("category", "laboratory"),
-        ("_sort", "-date"),
-        ("_count", str(LAB_READ)),
-    )
+    results, _ = newest(store, "Observation", patient_id, LAB_READ, ("category", "laboratory"), days=LAB_DAYS, enough=1)
     block.labs = labs_latest(results)
     return block
 
