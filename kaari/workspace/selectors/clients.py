@@ -77,12 +77,12 @@ def clients_find(*, store: Store, query: str, today: dt.date | None = None) -> C
         params += [("name", word) for word in value.split()]
     matches, _ = search(store, "Patient", *params)
     today = today or dt.date.today()
-    rows = [_row(disclosed(store, stored), today) for stored in matches]
+    rows = [client_row(disclosed(store, stored), today) for stored in matches]
     rows.sort(key=lambda row: row.name)
     return ClientSearch(query=query, kind=kind, rows=rows)
 
 
-def _row(patient: dict[str, Any], today: dt.date) -> ClientRow:
+def client_row(patient: dict[str, Any], today: dt.date) -> ClientRow:
     hetu = next((i.get("value", "") for i in patient.get("identifier", ()) if i.get("system") == HETU_SYSTEM), "")
     municipality = ""
     for extension in patient.get("extension", ()):

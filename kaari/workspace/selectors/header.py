@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kaari.fhir.store import Store, StoredResource
-from kaari.workspace.selectors.clients import ClientRow, _row
+from kaari.workspace.selectors.clients import ClientRow, client_row
 from kaari.workspace.selectors.fhirtext import concept_codes, concept_text, disclosed, human_name, reference_id, search
 
 GUARDIAN_CODES = frozenset({"GUARD"})
@@ -39,7 +39,7 @@ class ChartHeader:
 def chart_header(*, store: Store, patient_id: str, today: dt.date | None = None) -> ChartHeader:
     """Raises AccessDenied (logged) when the user has no basis to see the client at all."""
     patient = store.read("Patient", patient_id)
-    header = ChartHeader(client=_row(disclosed(store, patient), today or dt.date.today()))
+    header = ChartHeader(client=client_row(disclosed(store, patient), today or dt.date.today()))
     allergies, _ = search(store, "AllergyIntolerance", ("patient", patient_id), ("_count", "50"))
     header.allergies = [
         Allergy(substance=concept_text(a.resource.get("code")), criticality=str(a.resource.get("criticality", "")))
