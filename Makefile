@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck pytest serve clean bench-ingest bench-search bench-servers bench-gate bench-cds bench-compare
+.PHONY: demo test lint typecheck pytest serve clean bench-ingest bench-search bench-servers bench-gate bench-cds bench-compare bench-workspace
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -48,6 +48,9 @@ bench-cds: $(STAMP)
 
 bench-compare: $(STAMP)
 	$(BIN)/python -m benchmarks.compare run
+
+bench-workspace: $(STAMP)
+	$(BIN)/python -m benchmarks.workspace
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache

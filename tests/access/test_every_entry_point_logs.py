@@ -30,8 +30,25 @@ NO_CLIENT_DATA_URLS = {
     "signin/totp",
     "signin/totp/setup",
     "signout",
+    "account",
     "oauth/token",
     ".well-known/smart-configuration",
+    "i18n/",
+    "i18n/setlang/",
+}
+# The professional's workspace: each page and fragment is a `client_data_page` (one entry per view), proven below
+# and, block by block, in tests/workspace.
+WORKSPACE_REQUESTS = {
+    "clients": ("dr_ahonen", "GET", "/clients?q=Aino"),
+    "clients/<str:patient_id>/": ("dr_ahonen", "GET", "/clients/aino/"),
+    "clients/<str:patient_id>/health": ("dr_ahonen", "GET", "/clients/aino/health"),
+    "clients/<str:patient_id>/social": ("dr_ahonen", "GET", "/clients/aino/social"),
+    "clients/<str:patient_id>/timeline": ("dr_ahonen", "GET", "/clients/aino/timeline"),
+    "clients/<str:patient_id>/appointments": ("dr_ahonen", "GET", "/clients/aino/appointments"),
+    "clients/<str:patient_id>/documents": ("dr_ahonen", "GET", "/clients/aino/documents"),
+    "clients/<str:patient_id>/notes/new": ("dr_ahonen", "GET", "/clients/aino/notes/new"),
+    "clients/<str:patient_id>/entries/new": ("sw_dahl", "GET", "/clients/aino/entries/new"),
+    "clients/<str:patient_id>/emergency": ("dr_berg", "POST", "/clients/aino/emergency"),
 }
 # The FHIR API is one URL pattern whose route table is checked route by route below.
 FHIR_URLS = {"fhir", "^fhir/(?P<path>.*)$"}
@@ -53,8 +70,27 @@ def url_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[
 
 
 def test_every_url_is_either_the_fhir_api_or_known_to_touch_no_client_data():
-    unknown = [url for url in url_patterns() if url not in NO_CLIENT_DATA_URLS | FHIR_URLS | CDS_URLS]
+    known = NO_CLIENT_DATA_URLS | FHIR_URLS | CDS_URLS | set(WORKSPACE_REQUESTS)
+    unknown = [url for url in url_patterns() if url not in known]
     assert unknown == [], "classify each new URL here and prove that it logs"
+
+
+@pytest.mark.parametrize("url", sorted(WORKSPACE_REQUESTS))
+def test_every_workspace_page_writes_one_entry(url: str, world: World):
+    from kaari.access.models import User
+
+    username, method, path = WORKSPACE_REQUESTS[url]
+    browser = Client()
+    browser.force_login(User.objects.get(username=username))
+    session = browser.session
+    session["kaari_verified"] = True
+    session.save()
+    before = AuditEntry.objects.count()
+    if method == "GET":
+        browser.get(path)
+    else:
+        browser.post(path, {"reason": "Tajuton potilas päivystyksessä"})
+    assert AuditEntry.objects.count() == before + 1
 
 
 def _json(
@@ -199,6 +235,7 @@ def _store_calls() -> dict[str, Callable[[Store], Any]]:
         "search": lambda s: s.search(SearchRequest(("Observation",), (("subject", "Patient/aino"),))),
         "everything": lambda s: s.everything("aino", SearchRequest(("Patient",), ())),
         "match": lambda s: s.match("Observation", "_id=aino-obs"),
+        "withheld_registers": lambda s: s.withheld_registers("aino"),
         "conditional_create": lambda s: s.conditional_create(
             _observation("cc"), expected_type="Observation", if_none_exist="_id=aino-obs"
         ),

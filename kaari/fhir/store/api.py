@@ -255,6 +255,17 @@ class Store:
             yield page
             after = page[-1].pk
 
+    def withheld_registers(self, patient_id: str) -> list[str]:
+        """The registers in which the client has data that this actor may not see: the law requires the screen
+        to say that such data exist (and not what they are). Empty when the gate restricts nothing."""
+        restriction = self.gate.restriction(None)
+        if restriction is None:
+            return []
+        withheld = repository.compartment_registers_withheld(patient_id, (restriction.sql, restriction.params))
+        if withheld:
+            self.gate.record(action="existence", resources=[], query=f"Patient/{patient_id}: withheld registers")
+        return withheld
+
     def authorize_read(self, stored: StoredResource) -> None:
         """Ask the gate whether the actor may see this current row, evaluating its check in SQL when it has one."""
         check = self.gate.read_check(stored.resource_type)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 
+from kaari.fhir.conventions import REGISTER_HEALTH
 from kaari.fhir.store.records import StoredResource
 
 RESOURCE_COLUMNS = (
@@ -142,6 +143,17 @@ def current_page(
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM fhir_resource r WHERE {where} ORDER BY r.id LIMIT %s", [*params, count])
         return [_stored(row) for row in cursor.fetchall()]
+
+
+def compartment_registers_withheld(patient_id: str, restriction: tuple[str, tuple[Any, ...]]) -> list[str]:
+    """The registers holding current resources of the patient's compartment that the restriction excludes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT COALESCE(NULLIF(r.register, ''), %s) FROM fhir_resource r"
+            f" WHERE r.compartment = %s AND r.deleted = %s AND NOT COALESCE(({restriction[0]}), %s)",
+            [REGISTER_HEALTH, patient_id, False, *restriction[1], False],
+        )
+        return sorted(str(row[0]) for row in cursor.fetchall())
 
 
 def current_get_many(
