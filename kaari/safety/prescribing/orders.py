@@ -115,10 +115,7 @@ def dosage_text(dosage: Dosage) -> str:
         words += ", " + _("continuing")
     else:
         unit = DURATION_UNITS[dosage.duration_unit][1]
-        words += ", " + ngettext("for %(n)s %(unit)s", "for %(n)s %(unit)s", dosage.duration) % {
-            "n": dosage.duration,
-            "unit": unit,
-        }
+        words += ", " + _("for %(n)s %(unit)s") % {"n": dosage.duration, "unit": unit}
     if dosage.instructions:
         words += f". {dosage.instructions}"
     return words
