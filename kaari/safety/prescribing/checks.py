@@ -90,7 +90,8 @@ def _card(raw: dict[str, Any]) -> ShownCard:
         uuid=str(raw["uuid"]),
         indicator=str(raw["indicator"]),
         summary=str(raw["summary"]),
-        detail=str(raw.get("detail") or ""),
+        # CDS Hooks details are Markdown; Kaari's rules use only bold, which plain text can do without.
+        detail=str(raw.get("detail") or "").replace("**", ""),
         source_label=str(source.get("label", "")),
         source_url=str(source.get("url") or ""),
         suggestions=tuple(_suggestion(s) for s in raw.get("suggestions", [])),
