@@ -28,6 +28,8 @@ def _page_url(patient_id: str, **query: str) -> str:
 
 
 def _header(store: Store, patient_id: str) -> selectors.ClientHeader:
+    """Every screen reads the client first: a user without access is refused (403) before anything else, and the
+    page view's log entry names the client."""
     try:
         return selectors.client_header_get(store=store, patient_id=patient_id)
     except (ResourceNotFound, ResourceGone) as exc:
@@ -89,6 +91,7 @@ def prescription_new(request: HttpRequest, patient_id: str, *, store: Store) -> 
 @require_POST
 @client_data_page
 def draft_remove(request: HttpRequest, patient_id: str, draft_id: str, *, store: Store) -> HttpResponse:
+    _header(store, patient_id)
     try:
         services.draft_remove(store=store, patient_id=patient_id, draft_id=draft_id)
     except PrescribingError as exc:
@@ -138,6 +141,7 @@ def sign(request: HttpRequest, patient_id: str, *, store: Store) -> HttpResponse
 @require_POST
 @client_data_page
 def suggestion_accept(request: HttpRequest, patient_id: str, *, store: Store) -> HttpResponse:
+    _header(store, patient_id)
     try:
         index = int(request.POST.get("suggestion", ""))
         replacement = services.suggestion_accept(
@@ -189,6 +193,7 @@ def medication_stop(request: HttpRequest, patient_id: str, order_id: str, *, sto
 @require_POST
 @client_data_page
 def medication_continue(request: HttpRequest, patient_id: str, order_id: str, *, store: Store) -> HttpResponse:
+    _header(store, patient_id)
     try:
         services.medication_continue(store=store, patient_id=patient_id, order_id=order_id)
     except PrescribingError as exc:
@@ -202,6 +207,7 @@ def medication_continue(request: HttpRequest, patient_id: str, order_id: str, *,
 @client_data_page
 def medication_change(request: HttpRequest, patient_id: str, order_id: str, *, store: Store) -> HttpResponse:
     """Change = a new prescription that replaces this one when signed: the form starts from the current product."""
+    _header(store, patient_id)
     order = selectors.current_order_get(store=store, patient_id=patient_id, order_id=order_id)
     if order is None:
         messages.error(request, _("That order is no longer on the current medication list."))

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from kaari.cds.models import CdsCall, CdsFeedback
-from tests.safety.prescribing.conftest import current_order, prescribe, stored
+from tests.access.personas import World
+from tests.safety.prescribing.conftest import current_order, prescribe, signed_in, stored
 
 CLARITHROMYCIN = "J01FA09-tabletti-500-mg"
 IBUPROFEN = "M01AE01-tabletti-400-mg"
@@ -116,3 +117,10 @@ def test_a_warning_is_shown_beside_the_draft_and_does_not_block(ahonen: Client):
 def test_signing_with_no_drafts_gets_a_message(ahonen: Client):
     response = ahonen.post("/clients/aino/medications/sign", follow=True)
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+
+
+def test_a_physician_without_a_relationship_cannot_sign(client: Client, world: World):
+    current_order("C10AA01")
+    response = signed_in(client, "dr_berg").post("/clients/aino/medications/sign")
+    assert response.status_code == 403
+    assert not CdsCall.objects.filter(service_id="medication-safety").exists()
