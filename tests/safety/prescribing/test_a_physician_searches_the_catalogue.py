@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.test import Client
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def _search(client: Client, query: str) -> str:
-    response = client.get("/clients/aino/medications/search", {"q": query}, **HTMX)
+    response = client.get("/clients/aino/medications/search", {"q": query}, headers=HTMX)
     assert response.status_code == 200
     return response.content.decode()
 
