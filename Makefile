@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck pytest serve clean bench-ingest bench-search bench-servers bench-gate bench-cds
+.PHONY: demo test lint typecheck pytest serve clean bench-ingest bench-search bench-servers bench-gate bench-cds bench-compare
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-gate: $(STAMP)
 
 bench-cds: $(STAMP)
 	$(BIN)/python -m benchmarks.cds
+
+bench-compare: $(STAMP)
+	$(BIN)/python -m benchmarks.compare run
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache

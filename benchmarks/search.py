@@ -45,7 +45,7 @@ class Case:
     explain: tuple[str, list[tuple[str, str]], tuple[str, str] | None] | None = None  # type, params, compartment
 
 
-def _setup(database_url: str) -> None:
+def django_setup(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("KAARI_ENV", "production")
     os.environ.setdefault("KAARI_DATA_DIR", "/tmp/kaari-bench-search")
@@ -213,7 +213,7 @@ def main() -> None:
     parser.add_argument("--compare", metavar="BASE", help="also drive Observation-by-code against this FHIR base URL")
     options = parser.parse_args()
     database_url = os.environ.get("KAARI_BENCH_SEARCH_DB", DEFAULT_DB)
-    _setup(database_url)
+    django_setup(database_url)
     from benchmarks.support import free_port, kaari_env, server_running
 
     (count,) = _rows("SELECT COUNT(*) FROM fhir_resource WHERE NOT deleted")[0]
@@ -271,16 +271,22 @@ def _plans_report(cases: list[Case], results: list[tuple[Case, float, float]]) -
         raise SystemExit(1)
 
 
+def observation_code_paths(limit: int = 100) -> list[str]:
+    """`Observation?code=system|code&_count=10` for up to `limit` codes in the data, as wrk drives them."""
+    codes = _rows(
+        "SELECT DISTINCT system, code FROM fhir_idx_token WHERE resource_type = 'Observation' AND param = 'code'"
+        " AND code <> '' LIMIT %s",
+        (limit,),
+    )
+    return [f"/fhir/Observation?{urlencode([('code', f'{s}|{c}'), ('_count', '10')])}" for s, c in codes]
+
+
 def _throughput(base: str, compare: str | None, token: str) -> None:
     from benchmarks.wrk import wrk_run
 
     ids = _rows("SELECT resource_type, logical_id FROM fhir_resource WHERE NOT deleted ORDER BY random() LIMIT 500")
     read_paths = [f"/fhir/{t}/{i}" for t, i in ids]
-    codes = _rows(
-        "SELECT DISTINCT system, code FROM fhir_idx_token WHERE resource_type = 'Observation' AND param = 'code'"
-        " AND code <> '' LIMIT 100"
-    )
-    code_paths = [f"/fhir/Observation?{urlencode([('code', f'{s}|{c}'), ('_count', '10')])}" for s, c in codes]
+    code_paths = observation_code_paths()
     runs: list[tuple[str, str, list[str]]] = [
         ("read by id", base, read_paths),
         ("Observation by code", base, code_paths),
