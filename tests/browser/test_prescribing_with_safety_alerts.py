@@ -68,11 +68,17 @@ def region(transactional_db: None) -> None:
     assert all(o.error is None for o in outcomes)
 
 
-def _prescribe(page: Any, language: str, query: str, product: str) -> None:
+def _prescribe(page: Any, language: str, query: str, product: str, *, check_form: bool = False) -> None:
     text = TEXT[language]
     page.get_by_label(text["search"]).fill(query)
     page.get_by_test_id("search-results").wait_for()
     page.locator(f'a[href*="product={product}"]').click()
+    if check_form:  # an empty form is refused with messages, and they are accessible
+        page.get_by_role("button", name=text["save"]).click()
+        page.wait_for_load_state()
+        assert page.get_by_role("alert").is_visible()
+        screenshot(page, "prescription-form-errors", language)
+        assert accessibility_violations(page) == []
     page.get_by_label(text["dose"], exact=True).fill("1")
     page.get_by_label(text["often"]).select_option("2/d")
     page.get_by_label(text["duration"], exact=True).fill("7")
@@ -117,7 +123,7 @@ def test_a_critical_alert_interrupts_signing_and_its_override_is_reported(region
 def test_a_warning_is_shown_beside_the_draft_and_signing_goes_through(region: None, page: Any, language: str):
     text = TEXT[language]
     sign_in(page, "dr_ahonen", PASSWORD, next_path="/clients/aino/medications/")
-    _prescribe(page, language, "ibuprof", "M01AE01-tabletti-400-mg")
+    _prescribe(page, language, "ibuprof", "M01AE01-tabletti-400-mg", check_form=True)
     cards = page.get_by_test_id("draft-cards")
     assert "serious bleeding" in cards.inner_text()
     assert cards.locator('[data-indicator="critical"]').count() == 0

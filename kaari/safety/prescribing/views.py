@@ -39,8 +39,10 @@ def _header(store: Store, patient_id: str) -> selectors.ClientHeader:
 @require_GET
 @client_data_page
 def medications(request: HttpRequest, patient_id: str, *, store: Store) -> HttpResponse:
-    _header(store, patient_id)
-    page = selectors.medications_page_get(store=store, patient_id=patient_id, query=request.GET.get("q", ""))
+    try:
+        page = selectors.medications_page_get(store=store, patient_id=patient_id, query=request.GET.get("q", ""))
+    except (ResourceNotFound, ResourceGone) as exc:
+        raise Http404(_("No such client.")) from exc
     return render(request, TEMPLATES + "medications.html", {"page": page})
 
 

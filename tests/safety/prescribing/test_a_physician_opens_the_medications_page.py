@@ -39,3 +39,16 @@ def test_a_signed_out_user_is_sent_to_sign_in(client: Client, world: World):
 
 def test_an_unknown_client_is_not_found(ahonen: Client):
     assert ahonen.get("/clients/nobody/medications/").status_code in (403, 404)
+
+
+def test_a_malformed_client_id_is_not_an_error(ahonen: Client):
+    for path in ("/clients/a%20b/medications/", "/clients/" + "x" * 80 + "/medications/", "/clients/ä/medications/new"):
+        assert ahonen.get(path).status_code in (400, 403, 404)
+
+
+def test_the_medication_review_is_shown_passively(ahonen: Client):
+    current_order("C10AA01", text="Simvastatiini 40 mg tabletti")
+    current_order("J01FA09", text="Klaritromysiini 500 mg tabletti")
+    html = ahonen.get("/clients/aino/medications/").content.decode()
+    assert 'data-testid="review"' in html and "myopathy and rhabdomyolysis" in html
+    assert 'data-testid="blocked"' not in html
