@@ -124,3 +124,15 @@ def test_a_physician_without_a_relationship_cannot_sign(client: Client, world: W
     response = signed_in(client, "dr_berg").post("/clients/aino/medications/sign")
     assert response.status_code == 403
     assert not CdsCall.objects.filter(service_id="medication-safety").exists()
+
+
+def test_replacing_as_a_warning_suggests_opens_the_search_on_the_alternative(ahonen: Client):
+    current_order("B01AA03", text="Marevan 3 mg tabletti")
+    prescribe(ahonen, IBUPROFEN)
+    (card,) = ahonen.get("/clients/aino/medications/").context["page"].draft_cards
+    replace = next(i for i, s in enumerate(card.suggestions) if s.replacement_atc)
+    response = ahonen.post("/clients/aino/medications/suggestions", {"card": card.uuid, "suggestion": str(replace)})
+    assert response["Location"] == "/clients/aino/medications/?q=N02BE01#search"
+    assert ahonen.get("/clients/aino/medications/").context["page"].drafts == []
+    feedback = CdsFeedback.objects.get()
+    assert (feedback.outcome, feedback.rule_id) == ("accepted", "ddi.warfarin-nsaid")
