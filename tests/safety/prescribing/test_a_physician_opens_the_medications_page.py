@@ -52,3 +52,9 @@ def test_the_medication_review_is_shown_passively(ahonen: Client):
     html = ahonen.get("/clients/aino/medications/").content.decode()
     assert 'data-testid="review"' in html and "myopathy and rhabdomyolysis" in html
     assert 'data-testid="blocked"' not in html
+
+
+def test_the_page_speaks_finnish_by_default_and_swedish_when_asked(ahonen: Client):
+    assert "Voimassa oleva lääkitys" in ahonen.get("/clients/aino/medications/").content.decode()
+    swedish = ahonen.get("/clients/aino/medications/", headers={"Accept-Language": "sv"}).content.decode()
+    assert "Aktuell medicinering" in swedish
