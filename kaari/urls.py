@@ -6,4 +6,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("kaari.fhir.urls")),
     path("", include("kaari.access.urls")),
     path("", include("kaari.cds.urls")),
+    path("", include("kaari.safety.prescribing.urls")),
 ]

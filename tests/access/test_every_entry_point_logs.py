@@ -21,6 +21,7 @@ from kaari.fhir.rest.routes import ROUTES
 from kaari.fhir.search.service import SearchRequest
 from kaari.fhir.store import Store
 from tests.access.personas import World
+from tests.safety.prescribing.pages import PRESCRIBING_URLS
 
 # Django URL patterns that never touch client data: sign-in pages, the token endpoint, discovery, and the
 # account page (the signed-in user's own role and unit).
@@ -30,9 +31,9 @@ NO_CLIENT_DATA_URLS = {
     "signin/totp",
     "signin/totp/setup",
     "signout",
-    "account",
     "oauth/token",
     ".well-known/smart-configuration",
+    "account",
     "i18n/",
     "i18n/setlang/",
 }
@@ -70,7 +71,8 @@ def url_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[
 
 
 def test_every_url_is_either_the_fhir_api_or_known_to_touch_no_client_data():
-    known = NO_CLIENT_DATA_URLS | FHIR_URLS | CDS_URLS | set(WORKSPACE_REQUESTS)
+    # The prescribing screens are proven in tests/safety/prescribing/test_every_prescribing_page_logs.py.
+    known = NO_CLIENT_DATA_URLS | FHIR_URLS | CDS_URLS | set(WORKSPACE_REQUESTS) | PRESCRIBING_URLS
     unknown = [url for url in url_patterns() if url not in known]
     assert unknown == [], "classify each new URL here and prove that it logs"
 
