@@ -5,4 +5,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("kaari.fhir.urls")),
     path("", include("kaari.access.urls")),
     path("", include("kaari.cds.urls")),
+    path("", include("kaari.labs.ordering.urls")),
 ]

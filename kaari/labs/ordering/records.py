@@ -1,0 +1,409 @@
+"""What the laboratory page shows, built from FHIR resource dicts: pure functions, no I/O.
+
+Results are grouped by analyte (the catalogue's grouping of LOINC codes), so HbA1c in % and in mmol/mol are one
+test; a code the catalogue does not know is its own group. Anything a laboratory may send is shown, never a 500:
+results without a value, a range, a date, or with coded values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kaari.fhir.conventions import HETU_SYSTEM
+from kaari.labs.catalogue import Catalogue, LabTest, Orderable
+from kaari.labs.fhirtime import HELSINKI, fhir_datetime_parse, observation_time
+
+LAB_CATEGORY = "laboratory"
+RESULT_STATUSES = frozenset({"preliminary", "final", "amended", "corrected"})
+REPORTED_STATUSES = frozenset({"final", "amended", "corrected", "appended"})
+PENDING_STATUSES = frozenset({"active", "on-hold"})
+
+# v3 ObservationInterpretation (and v2 0078) codes: (severity, label). Severity drives the style, the label the text.
+FLAGS: dict[str, tuple[str, Promise]] = {
+    "N": ("normal", _("Normal")),
+    "H": ("abnormal", _("High")),
+    "L": ("abnormal", _("Low")),
+    "A": ("abnormal", _("Abnormal")),
+    "HH": ("critical", _("Critically high")),
+    "HU": ("critical", _("Critically high")),
+    "LL": ("critical", _("Critically low")),
+    "LU": ("critical", _("Critically low")),
+    "AA": ("critical", _("Critically abnormal")),
+    "POS": ("abnormal", _("Positive")),
+    "NEG": ("normal", _("Negative")),
+}
+ORDER_STAGES: dict[str, Promise] = {
+    "draft": _("Draft, not signed"),
+    "ordered": _("Ordered, awaiting result"),
+    "partial": _("Preliminary result"),
+    "resulted": _("Resulted"),
+    "revoked": _("Cancelled"),
+    "other": _("Other status"),
+}
+
+
+REPORT_STATUSES: dict[str, Promise] = {
+    "registered": _("registered"),
+    "partial": _("partial"),
+    "preliminary": _("preliminary"),
+    "final": _("final"),
+    "amended": _("amended"),
+    "corrected": _("corrected"),
+    "appended": _("appended"),
+    "cancelled": _("cancelled"),
+    "entered-in-error": _("entered in error"),
+}
+
+
+@dataclass(frozen=True)
+class ClientHeader:
+    patient_id: str
+    name: str
+    age: int | None
+    hetu: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    severity: str  # normal | abnormal | critical | other
+    label: str
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    observation_id: str
+    value_text: str
+    number: float | None
+    unit: str
+    moment: datetime | None
+    range_text: str
+    low: float | None
+    high: float | None
+    flag: Flag | None
+    status: str
+
+    @property
+    def flag_is_abnormal(self) -> bool:
+        return self.flag is not None and self.flag.severity in ("abnormal", "critical")
+
+
+@dataclass
+class AnalyteResults:
+    key: str
+    label: str
+    name: str
+    rows: list[ResultRow] = field(default_factory=list)
+
+    @property
+    def latest(self) -> ResultRow:
+        return self.rows[0]
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    report_id: str
+    label: str
+    status: str
+    issued: datetime | None
+    results: tuple[str, ...]  # "B -HbA1c 48 mmol/mol"
+    conclusion: str
+
+    @property
+    def status_label(self) -> str:
+        return str(REPORT_STATUSES.get(self.status, self.status))
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    order_id: str
+    label: str
+    name: str
+    status: str
+    stage: str
+    stage_label: str
+    authored: datetime | None
+    requester: str
+    result_at: datetime | None
+    reports: tuple[ReportRow, ...]
+    analytes: frozenset[str] = frozenset()
+
+    @property
+    def pending(self) -> bool:
+        return self.stage in ("ordered", "partial")
+
+
+def client_header(patient: Mapping[str, Any], *, today: date) -> ClientHeader:
+    names = patient.get("name") or [{}]
+    human = next((n for n in names if n.get("use") == "official"), names[0])
+    name = human.get("text") or " ".join([*human.get("given", []), human.get("family", "")]).strip()
+    hetu = next((str(i.get("value")) for i in patient.get("identifier") or [] if i.get("system") == HETU_SYSTEM), "")
+    return ClientHeader(
+        patient_id=str(patient.get("id", "")), name=name or "—", age=_age(patient.get("birthDate"), today), hetu=hetu
+    )
+
+
+def _age(birth: Any, today: date) -> int | None:
+    try:
+        born = date.fromisoformat(str(birth)[:10])
+    except ValueError:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def is_lab_result(observation: Mapping[str, Any], catalogue: Catalogue) -> bool:
+    """A laboratory-category Observation, or one whose code the laboratory catalogue knows."""
+    for category in observation.get("category") or []:
+        if any(c.get("code") == LAB_CATEGORY for c in category.get("coding") or []):
+            return True
+    return bool(catalogue.analytes_of_concept(observation.get("code")))
+
+
+def results_by_analyte(
+    observations: Iterable[Mapping[str, Any]], *, catalogue: Catalogue, language: str
+) -> list[AnalyteResults]:
+    """One group per analyte, newest result first; groups ordered by their newest result."""
+    groups: dict[str, AnalyteResults] = {}
+    for observation in observations:
+        if observation.get("status") == "entered-in-error":
+            continue
+        moment = observation_time(observation=dict(observation))
+        parts = [observation, *(observation.get("component") or [])] if observation.get("component") else [observation]
+        for part in parts:
+            if part is observation and observation.get("component") and not _has_value(part):
+                continue
+            key, label, name = _analyte_of(part.get("code"), catalogue, language)
+            group = groups.setdefault(key, AnalyteResults(key=key, label=label, name=name))
+            group.rows.append(result_row(part, observation=observation, moment=moment))
+    for group in groups.values():
+        group.rows.sort(key=_newest_first)
+    return sorted(groups.values(), key=lambda g: (_newest_first(g.latest), g.label))
+
+
+def _newest_first(row: ResultRow) -> tuple[int, float]:
+    return (0, -row.moment.timestamp()) if row.moment else (1, 0.0)
+
+
+def _has_value(element: Mapping[str, Any]) -> bool:
+    return any(key.startswith("value") for key in element) or "dataAbsentReason" in element
+
+
+def _analyte_of(concept: Mapping[str, Any] | None, catalogue: Catalogue, language: str) -> tuple[str, str, str]:
+    analytes = sorted(catalogue.analytes_of_concept(concept))
+    if len(analytes) == 1:
+        analyte = catalogue.analytes[analytes[0]]
+        test = next((t for t in catalogue.tests.values() if t.analyte == analyte.id and t.orderable), None)
+        name = analyte.name_en if language == "en" else analyte.name_fi
+        return f"analyte:{analyte.id}", test.abbreviation if test else name, name
+    codings = (concept or {}).get("coding") or [{}]
+    first = codings[0]
+    text = (concept or {}).get("text") or first.get("display") or first.get("code") or str(_("Unnamed test"))
+    return f"code:{first.get('system', '')}|{first.get('code', text)}", str(text), str(first.get("display") or "")
+
+
+def result_row(part: Mapping[str, Any], *, observation: Mapping[str, Any], moment: datetime | None) -> ResultRow:
+    ranges = part.get("referenceRange") or (observation.get("referenceRange") if part is observation else None) or []
+    low, high, range_text = _range(ranges[0] if ranges else {})
+    value_text, number, unit = _value(part)
+    return ResultRow(
+        observation_id=str(observation.get("id", "")),
+        value_text=value_text,
+        number=number,
+        unit=unit,
+        moment=moment,
+        range_text=range_text,
+        low=low,
+        high=high,
+        flag=_flag(part.get("interpretation") or [], number, low, high),
+        status=str(observation.get("status", "")),
+    )
+
+
+def _value(element: Mapping[str, Any]) -> tuple[str, float | None, str]:
+    if "valueQuantity" in element:
+        quantity = element["valueQuantity"] or {}
+        raw = quantity.get("value")
+        unit = str(quantity.get("unit") or quantity.get("code") or "")
+        comparator = str(quantity.get("comparator") or "")
+        number = float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+        shown = _number_text(number) if number is not None else str(raw if raw is not None else "")
+        return f"{comparator}{shown}", (None if comparator else number), unit
+    if "valueCodeableConcept" in element:
+        concept = element["valueCodeableConcept"] or {}
+        codings = concept.get("coding") or [{}]
+        return str(concept.get("text") or codings[0].get("display") or codings[0].get("code") or ""), None, ""
+    if "valueString" in element:
+        return str(element["valueString"]), None, ""
+    for key in ("valueInteger", "valueDecimal"):
+        if key in element and isinstance(element[key], int | float):
+            return _number_text(float(element[key])), float(element[key]), ""
+    if "valueBoolean" in element:
+        return str(_("Yes") if element["valueBoolean"] else _("No")), None, ""
+    absent = element.get("dataAbsentReason") or {}
+    if absent:
+        codings = absent.get("coding") or [{}]
+        reason = absent.get("text") or codings[0].get("display") or codings[0].get("code") or ""
+        return f"{_('No result')} ({reason})" if reason else str(_("No result")), None, ""
+    return str(_("No result")), None, ""
+
+
+def _number_text(number: float) -> str:
+    return f"{number:g}"
+
+
+def _range(reference: Mapping[str, Any]) -> tuple[float | None, float | None, str]:
+    low = _bound(reference.get("low"))
+    high = _bound(reference.get("high"))
+    unit = str((reference.get("low") or reference.get("high") or {}).get("unit") or "")
+    if reference.get("text"):
+        text = str(reference["text"])
+    elif low is not None and high is not None:
+        text = f"{_number_text(low)}–{_number_text(high)}"
+    elif low is not None:
+        text = f"> {_number_text(low)}"
+    elif high is not None:
+        text = f"< {_number_text(high)}"
+    else:
+        text = ""
+    return low, high, f"{text} {unit}".strip() if text and unit and unit not in text else text
+
+
+def _bound(quantity: Any) -> float | None:
+    if isinstance(quantity, dict) and isinstance(quantity.get("value"), int | float):
+        return float(quantity["value"])
+    return None
+
+
+def _flag(interpretations: list[Any], number: float | None, low: float | None, high: float | None) -> Flag | None:
+    for concept in interpretations:
+        for coding in (concept or {}).get("coding") or []:
+            code = str(coding.get("code") or "")
+            if code in FLAGS:
+                severity, label = FLAGS[code]
+                return Flag(code=code, severity=severity, label=str(label))
+        text = (concept or {}).get("text")
+        if text:
+            return Flag(code=str(text), severity="other", label=str(text))
+    # No interpretation sent: compare with the laboratory's range.
+    if number is not None and high is not None and number > high:
+        return Flag(code="H", severity="abnormal", label=str(FLAGS["H"][1]))
+    if number is not None and low is not None and number < low:
+        return Flag(code="L", severity="abnormal", label=str(FLAGS["L"][1]))
+    return None
+
+
+def orders_tracked(
+    orders: Iterable[Mapping[str, Any]],
+    *,
+    reports: Iterable[Mapping[str, Any]],
+    observations: Iterable[Mapping[str, Any]],
+    catalogue: Catalogue,
+    names: Mapping[str, str],
+) -> list[OrderRow]:
+    """Each order with where it stands, from ordered to resulted, and the reports based on it; newest first."""
+    observation_list = list(observations)
+    report_list = list(reports)
+    labels = {str(o.get("id")): _observation_label(o, catalogue) for o in observation_list}
+    rows = []
+    for order in orders:
+        order_id = str(order.get("id", ""))
+        reference = f"ServiceRequest/{order_id}"
+        based = [r for r in report_list if _based_on(r, reference)]
+        results = [o for o in observation_list if _based_on(o, reference)]
+        stage = _stage(order, based, results)
+        orderable = catalogue.orderable_of_concept(order.get("code"))
+        rows.append(
+            OrderRow(
+                order_id=order_id,
+                label=orderable.abbreviation if orderable else str((order.get("code") or {}).get("text") or "—"),
+                name=orderable.name_fi if orderable else "",
+                status=str(order.get("status", "")),
+                stage=stage,
+                stage_label=str(ORDER_STAGES[stage]),
+                authored=fhir_datetime_parse(text=order.get("authoredOn")),
+                requester=_requester(order, names),
+                result_at=_result_time(based, results),
+                reports=tuple(_report_row(r, labels, catalogue) for r in based),
+                analytes=catalogue.analytes_of_concept(order.get("code")),
+            )
+        )
+    rows.sort(key=lambda r: (r.authored is None, -(r.authored.timestamp() if r.authored else 0)))
+    return rows
+
+
+def _based_on(resource: Mapping[str, Any], reference: str) -> bool:
+    return any((b or {}).get("reference") == reference for b in resource.get("basedOn") or [])
+
+
+def _stage(order: Mapping[str, Any], reports: list[Mapping[str, Any]], results: list[Mapping[str, Any]]) -> str:
+    status = order.get("status")
+    if status == "draft":
+        return "draft"
+    if status in ("revoked", "entered-in-error"):
+        return "revoked"
+    if any(r.get("status") in REPORTED_STATUSES for r in reports) or any(
+        o.get("status") in RESULT_STATUSES - {"preliminary"} for o in results
+    ):
+        return "resulted"
+    if status == "completed":
+        return "resulted"
+    if reports or results:
+        return "partial"
+    return "ordered" if status in PENDING_STATUSES else "other"
+
+
+def _result_time(reports: list[Mapping[str, Any]], results: list[Mapping[str, Any]]) -> datetime | None:
+    moments = [fhir_datetime_parse(text=r.get("issued")) for r in reports]
+    moments += [observation_time(observation=dict(o)) for o in results]
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None
+
+
+def _requester(order: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    requester = order.get("requester") or {}
+    return str(requester.get("display") or names.get(str(requester.get("reference") or ""), "") or "")
+
+
+def _observation_label(observation: Mapping[str, Any], catalogue: Catalogue) -> str:
+    orderable = catalogue.orderable_of_concept(observation.get("code"))
+    label = orderable.abbreviation if orderable else _analyte_of(observation.get("code"), catalogue, "fi")[1]
+    value, _number, unit = _value(observation)
+    return f"{label} {value} {unit}".strip()
+
+
+def _report_row(report: Mapping[str, Any], labels: Mapping[str, str], catalogue: Catalogue) -> ReportRow:
+    orderable = catalogue.orderable_of_concept(report.get("code"))
+    results = []
+    for reference in report.get("result") or []:
+        observation_id = str((reference or {}).get("reference", "")).removeprefix("Observation/")
+        if observation_id in labels:
+            results.append(labels[observation_id])
+    return ReportRow(
+        report_id=str(report.get("id", "")),
+        label=orderable.abbreviation if orderable else str((report.get("code") or {}).get("text") or "—"),
+        status=str(report.get("status", "")),
+        issued=fhir_datetime_parse(text=report.get("issued") or report.get("effectiveDateTime")),
+        results=tuple(results),
+        conclusion=str(report.get("conclusion") or ""),
+    )
+
+
+def orderable_name(orderable: Orderable) -> str:
+    return orderable.name_fi
+
+
+def orderable_kind(orderable: Orderable) -> str:
+    return "test" if isinstance(orderable, LabTest) else "panel"
+
+
+def local_date(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(HELSINKI)
+    return f"{local.day}.{local.month}.{local.year}"
