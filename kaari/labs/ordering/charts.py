@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaari.labs.ordering.records import AnalyteResults, ResultRow, local_date
+from kaari.labs.ordering.records import AnalyteResults, ResultRow, local_date, number_text
 
 WIDTH, HEIGHT = 360, 140
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 10, 24
@@ -96,8 +96,8 @@ def trend_chart(*, group: AnalyteResults) -> TrendChart | None:
         line=" ".join(f"{p.x},{p.y}" for p in points),
         band_y=band_y,
         band_height=band_height,
-        axis_top=f"{top:g}",
-        axis_bottom=f"{bottom:g}",
+        axis_top=number_text(top),
+        axis_bottom=number_text(bottom),
         first_date=points[0].date_text,
         last_date=points[-1].date_text,
         low=low,

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -232,7 +234,7 @@ def _value(element: Mapping[str, Any]) -> tuple[str, float | None, str]:
         unit = str(quantity.get("unit") or quantity.get("code") or "")
         comparator = str(quantity.get("comparator") or "")
         number = float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
-        shown = _number_text(number) if number is not None else str(raw if raw is not None else "")
+        shown = number_text(number) if number is not None else str(raw if raw is not None else "")
         return f"{comparator}{shown}", (None if comparator else number), unit
     if "valueCodeableConcept" in element:
         concept = element["valueCodeableConcept"] or {}
@@ -242,7 +244,7 @@ def _value(element: Mapping[str, Any]) -> tuple[str, float | None, str]:
         return str(element["valueString"]), None, ""
     for key in ("valueInteger", "valueDecimal"):
         if key in element and isinstance(element[key], int | float):
-            return _number_text(float(element[key])), float(element[key]), ""
+            return number_text(float(element[key])), float(element[key]), ""
     if "valueBoolean" in element:
         return str(_("Yes") if element["valueBoolean"] else _("No")), None, ""
     absent = element.get("dataAbsentReason") or {}
@@ -253,8 +255,10 @@ def _value(element: Mapping[str, Any]) -> tuple[str, float | None, str]:
     return str(_("No result")), None, ""
 
 
-def _number_text(number: float) -> str:
-    return f"{number:g}"
+def number_text(number: float) -> str:
+    """As the user's language writes it: 6,1 in Finnish and Swedish, 6.1 in English; no trailing zeros."""
+    plain = f"{number:.6f}".rstrip("0").rstrip(".")
+    return str(number_format(Decimal(plain)))
 
 
 def _range(reference: Mapping[str, Any]) -> tuple[float | None, float | None, str]:
@@ -264,11 +268,11 @@ def _range(reference: Mapping[str, Any]) -> tuple[float | None, float | None, st
     if reference.get("text"):
         text = str(reference["text"])
     elif low is not None and high is not None:
-        text = f"{_number_text(low)}–{_number_text(high)}"
+        text = f"{number_text(low)}–{number_text(high)}"
     elif low is not None:
-        text = f"> {_number_text(low)}"
+        text = f"> {number_text(low)}"
     elif high is not None:
-        text = f"< {_number_text(high)}"
+        text = f"< {number_text(high)}"
     else:
         text = ""
     return low, high, f"{text} {unit}".strip() if text and unit and unit not in text else text
