@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaari.labs.ordering.records import AnalyteResults, ResultRow, local_date, number_text
+from kaari.labs.ordering.results import AnalyteResults, ResultRow, local_date, number_text
 
 WIDTH, HEIGHT = 360, 140
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 10, 24

@@ -14,16 +14,9 @@ from kaari.fhir.store import ResourceGone, ResourceNotFound, Store, StoredResour
 from kaari.labs.catalogue import Catalogue, LabTest, Orderable, orderables_all
 from kaari.labs.knowledge import lab_knowledge
 from kaari.labs.ordering.charts import TrendChart, trend_chart
-from kaari.labs.ordering.records import (
-    AnalyteResults,
-    ClientHeader,
-    OrderRow,
-    ResultRow,
-    client_header,
-    is_lab_result,
-    orders_tracked,
-    results_by_analyte,
-)
+from kaari.labs.ordering.client import ClientHeader, client_header
+from kaari.labs.ordering.orders import OrderRow, orders_tracked
+from kaari.labs.ordering.results import AnalyteResults, ResultRow, is_lab_result, results_by_analyte
 
 if TYPE_CHECKING:
     from kaari.labs.ordering.services import DraftWarning

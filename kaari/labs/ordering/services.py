@@ -6,6 +6,8 @@ them."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +19,7 @@ from kaari.cds import runtime
 from kaari.cds.caller import caller_of_store
 from kaari.cds.errors import CdsError
 from kaari.fhir.search.service import SearchRequest
-from kaari.fhir.store import ResourceGone, ResourceNotFound, Store, StoreError
+from kaari.fhir.store import AccessDenied, ResourceGone, ResourceNotFound, Store, StoreError
 from kaari.labs.catalogue import Orderable
 from kaari.labs.knowledge import lab_knowledge
 from kaari.labs.ordering.selectors import requester_reference
@@ -60,6 +62,17 @@ class SignOutcome:
     warnings: tuple[DraftWarning, ...]
 
 
+@contextmanager
+def _store_write() -> Iterator[None]:
+    """A write the store refuses (a version conflict, a rule) is a message; a refused access stays a 403."""
+    try:
+        yield
+    except AccessDenied:
+        raise
+    except StoreError as exc:
+        raise OrderingError(_("Kaari could not save the order: %(reason)s") % {"reason": exc.message}) from exc
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -69,7 +82,10 @@ def lab_order_draft_create(*, store: Store, patient_id: str, orderable: Orderabl
     requester = requester_reference(store)
     if not requester:
         raise OrderingError(_("Only a professional with a role in a unit can order laboratory tests."))
-    store.read("Patient", patient_id)
+    try:
+        store.read("Patient", patient_id)
+    except (ResourceNotFound, ResourceGone) as exc:
+        raise OrderingError(_("No such client.")) from exc
     draft = {
         "resourceType": "ServiceRequest",
         "status": "draft",
@@ -80,7 +96,8 @@ def lab_order_draft_create(*, store: Store, patient_id: str, orderable: Orderabl
         "requester": {"reference": requester},
         "authoredOn": _now(),
     }
-    return store.create(draft).stored.id
+    with _store_write():
+        return store.create(draft).stored.id
 
 
 def _my_drafts(store: Store, patient_id: str) -> list[dict[str, Any]]:
@@ -112,7 +129,8 @@ def _sign(store: Store, order: dict[str, Any]) -> None:
     signed = {k: v for k, v in order.items() if k != "meta"}
     signed.update(status="active", authoredOn=_now())
     version = int((order.get("meta") or {}).get("versionId") or 0) or None
-    store.update("ServiceRequest", order["id"], signed, if_match=version)
+    with _store_write():
+        store.update("ServiceRequest", order["id"], signed, if_match=version)
 
 
 def _check(store: Store, patient_id: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -197,11 +215,8 @@ def lab_order_draft_remove(*, store: Store, patient_id: str, order_id: str, acce
                 for card, s in accepted
             ],
         )
-        try:
+        with _store_write():
             store.delete("ServiceRequest", order_id)
-        except StoreError as exc:
-            reason = {"reason": exc.message}
-            raise OrderingError(_("The draft could not be removed: %(reason)s") % reason) from exc
 
 
 def lab_order_override(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from kaari.labs.ordering.records import local_date
+from kaari.labs.ordering.results import local_date
 from tests.labs.ordering.conftest import AINO, HTMX
 from tests.labs.ordering.helpers import NOW, feedback_outcomes, hba1c_result, service_requests, stored_load
 

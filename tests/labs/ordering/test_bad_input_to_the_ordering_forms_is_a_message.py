@@ -56,3 +56,11 @@ def test_the_pages_answer_only_the_methods_they_serve(sign_in):
 
 def test_an_unknown_client_is_not_found(sign_in):
     assert sign_in("nurse_ceder").get("/clients/nobody/labs/").status_code == 404
+
+
+def test_ordering_for_an_unknown_client_is_not_found(sign_in):
+    client = sign_in("nurse_ceder")
+
+    assert client.post("/clients/nobody/labs/orders", {"test": "p-crp"}).status_code == 404
+    assert client.post("/clients/nobody/labs/orders/sign").status_code == 404
+    assert service_requests() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from kaari.labs.ordering.charts import trend_chart
-from kaari.labs.ordering.records import AnalyteResults, ResultRow
+from kaari.labs.ordering.results import AnalyteResults, ResultRow
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

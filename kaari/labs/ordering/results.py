@@ -1,4 +1,4 @@
-"""What the laboratory page shows, built from FHIR resource dicts: pure functions, no I/O.
+"""A client's laboratory results as the page shows them, built from Observation dicts: pure, no I/O.
 
 Results are grouped by analyte (the catalogue's grouping of LOINC codes), so HbA1c in % and in mmol/mol are one
 test; a code the catalogue does not know is its own group. Anything a laboratory may send is shown, never a 500:
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,14 +17,10 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kaari.fhir.conventions import HETU_SYSTEM
-from kaari.labs.catalogue import Catalogue, LabTest, Orderable
-from kaari.labs.fhirtime import HELSINKI, fhir_datetime_parse, observation_time
+from kaari.labs.catalogue import Catalogue
+from kaari.labs.fhirtime import HELSINKI, observation_time
 
 LAB_CATEGORY = "laboratory"
-RESULT_STATUSES = frozenset({"preliminary", "final", "amended", "corrected"})
-REPORTED_STATUSES = frozenset({"final", "amended", "corrected", "appended"})
-PENDING_STATUSES = frozenset({"active", "on-hold"})
 
 # v3 ObservationInterpretation (and v2 0078) codes: (severity, label). Severity drives the style, the label the text.
 FLAGS: dict[str, tuple[str, Promise]] = {
@@ -40,35 +36,6 @@ FLAGS: dict[str, tuple[str, Promise]] = {
     "POS": ("abnormal", _("Positive")),
     "NEG": ("normal", _("Negative")),
 }
-ORDER_STAGES: dict[str, Promise] = {
-    "draft": _("Draft, not signed"),
-    "ordered": _("Ordered, awaiting result"),
-    "partial": _("Preliminary result"),
-    "resulted": _("Resulted"),
-    "revoked": _("Cancelled"),
-    "other": _("Other status"),
-}
-
-
-REPORT_STATUSES: dict[str, Promise] = {
-    "registered": _("registered"),
-    "partial": _("partial"),
-    "preliminary": _("preliminary"),
-    "final": _("final"),
-    "amended": _("amended"),
-    "corrected": _("corrected"),
-    "appended": _("appended"),
-    "cancelled": _("cancelled"),
-    "entered-in-error": _("entered in error"),
-}
-
-
-@dataclass(frozen=True)
-class ClientHeader:
-    patient_id: str
-    name: str
-    age: int | None
-    hetu: str
 
 
 @dataclass(frozen=True)
@@ -108,57 +75,6 @@ class AnalyteResults:
         return self.rows[0]
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    report_id: str
-    label: str
-    status: str
-    issued: datetime | None
-    results: tuple[str, ...]  # "B -HbA1c 48 mmol/mol"
-    conclusion: str
-
-    @property
-    def status_label(self) -> str:
-        return str(REPORT_STATUSES.get(self.status, self.status))
-
-
-@dataclass(frozen=True)
-class OrderRow:
-    order_id: str
-    label: str
-    name: str
-    status: str
-    stage: str
-    stage_label: str
-    authored: datetime | None
-    requester: str
-    result_at: datetime | None
-    reports: tuple[ReportRow, ...]
-    analytes: frozenset[str] = frozenset()
-
-    @property
-    def pending(self) -> bool:
-        return self.stage in ("ordered", "partial")
-
-
-def client_header(patient: Mapping[str, Any], *, today: date) -> ClientHeader:
-    names = patient.get("name") or [{}]
-    human = next((n for n in names if n.get("use") == "official"), names[0])
-    name = human.get("text") or " ".join([*human.get("given", []), human.get("family", "")]).strip()
-    hetu = next((str(i.get("value")) for i in patient.get("identifier") or [] if i.get("system") == HETU_SYSTEM), "")
-    return ClientHeader(
-        patient_id=str(patient.get("id", "")), name=name or "—", age=_age(patient.get("birthDate"), today), hetu=hetu
-    )
-
-
-def _age(birth: Any, today: date) -> int | None:
-    try:
-        born = date.fromisoformat(str(birth)[:10])
-    except ValueError:
-        return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 def is_lab_result(observation: Mapping[str, Any], catalogue: Catalogue) -> bool:
     """A laboratory-category Observation, or one whose code the laboratory catalogue knows."""
     for category in observation.get("category") or []:
@@ -178,9 +94,9 @@ def results_by_analyte(
         moment = observation_time(observation=dict(observation))
         parts = [observation, *(observation.get("component") or [])] if observation.get("component") else [observation]
         for part in parts:
-            if part is observation and observation.get("component") and not _has_value(part):
+            if part is observation and observation.get("component") and not _hasvalue_of(part):
                 continue
-            key, label, name = _analyte_of(part.get("code"), catalogue, language)
+            key, label, name = analyte_of(part.get("code"), catalogue, language)
             group = groups.setdefault(key, AnalyteResults(key=key, label=label, name=name))
             group.rows.append(result_row(part, observation=observation, moment=moment))
     for group in groups.values():
@@ -192,11 +108,11 @@ def _newest_first(row: ResultRow) -> tuple[int, float]:
     return (0, -row.moment.timestamp()) if row.moment else (1, 0.0)
 
 
-def _has_value(element: Mapping[str, Any]) -> bool:
+def _hasvalue_of(element: Mapping[str, Any]) -> bool:
     return any(key.startswith("value") for key in element) or "dataAbsentReason" in element
 
 
-def _analyte_of(concept: Mapping[str, Any] | None, catalogue: Catalogue, language: str) -> tuple[str, str, str]:
+def analyte_of(concept: Mapping[str, Any] | None, catalogue: Catalogue, language: str) -> tuple[str, str, str]:
     analytes = sorted(catalogue.analytes_of_concept(concept))
     if len(analytes) == 1:
         analyte = catalogue.analytes[analytes[0]]
@@ -212,7 +128,7 @@ def _analyte_of(concept: Mapping[str, Any] | None, catalogue: Catalogue, languag
 def result_row(part: Mapping[str, Any], *, observation: Mapping[str, Any], moment: datetime | None) -> ResultRow:
     ranges = part.get("referenceRange") or (observation.get("referenceRange") if part is observation else None) or []
     low, high, range_text = _range(ranges[0] if ranges else {})
-    value_text, number, unit = _value(part)
+    value_text, number, unit = value_of(part)
     return ResultRow(
         observation_id=str(observation.get("id", "")),
         value_text=value_text,
@@ -227,7 +143,7 @@ def result_row(part: Mapping[str, Any], *, observation: Mapping[str, Any], momen
     )
 
 
-def _value(element: Mapping[str, Any]) -> tuple[str, float | None, str]:
+def value_of(element: Mapping[str, Any]) -> tuple[str, float | None, str]:
     if "valueQuantity" in element:
         quantity = element["valueQuantity"] or {}
         raw = quantity.get("value")
@@ -300,110 +216,6 @@ def _flag(interpretations: list[Any], number: float | None, low: float | None, h
     if number is not None and low is not None and number < low:
         return Flag(code="L", severity="abnormal", label=str(FLAGS["L"][1]))
     return None
-
-
-def orders_tracked(
-    orders: Iterable[Mapping[str, Any]],
-    *,
-    reports: Iterable[Mapping[str, Any]],
-    observations: Iterable[Mapping[str, Any]],
-    catalogue: Catalogue,
-    names: Mapping[str, str],
-) -> list[OrderRow]:
-    """Each order with where it stands, from ordered to resulted, and the reports based on it; newest first."""
-    observation_list = list(observations)
-    report_list = list(reports)
-    labels = {str(o.get("id")): _observation_label(o, catalogue) for o in observation_list}
-    rows = []
-    for order in orders:
-        order_id = str(order.get("id", ""))
-        reference = f"ServiceRequest/{order_id}"
-        based = [r for r in report_list if _based_on(r, reference)]
-        results = [o for o in observation_list if _based_on(o, reference)]
-        stage = _stage(order, based, results)
-        orderable = catalogue.orderable_of_concept(order.get("code"))
-        rows.append(
-            OrderRow(
-                order_id=order_id,
-                label=orderable.abbreviation if orderable else str((order.get("code") or {}).get("text") or "—"),
-                name=orderable.name_fi if orderable else "",
-                status=str(order.get("status", "")),
-                stage=stage,
-                stage_label=str(ORDER_STAGES[stage]),
-                authored=fhir_datetime_parse(text=order.get("authoredOn")),
-                requester=_requester(order, names),
-                result_at=_result_time(based, results),
-                reports=tuple(_report_row(r, labels, catalogue) for r in based),
-                analytes=catalogue.analytes_of_concept(order.get("code")),
-            )
-        )
-    rows.sort(key=lambda r: (r.authored is None, -(r.authored.timestamp() if r.authored else 0)))
-    return rows
-
-
-def _based_on(resource: Mapping[str, Any], reference: str) -> bool:
-    return any((b or {}).get("reference") == reference for b in resource.get("basedOn") or [])
-
-
-def _stage(order: Mapping[str, Any], reports: list[Mapping[str, Any]], results: list[Mapping[str, Any]]) -> str:
-    status = order.get("status")
-    if status == "draft":
-        return "draft"
-    if status in ("revoked", "entered-in-error"):
-        return "revoked"
-    if any(r.get("status") in REPORTED_STATUSES for r in reports) or any(
-        o.get("status") in RESULT_STATUSES - {"preliminary"} for o in results
-    ):
-        return "resulted"
-    if status == "completed":
-        return "resulted"
-    if reports or results:
-        return "partial"
-    return "ordered" if status in PENDING_STATUSES else "other"
-
-
-def _result_time(reports: list[Mapping[str, Any]], results: list[Mapping[str, Any]]) -> datetime | None:
-    moments = [fhir_datetime_parse(text=r.get("issued")) for r in reports]
-    moments += [observation_time(observation=dict(o)) for o in results]
-    known = [m for m in moments if m is not None]
-    return max(known) if known else None
-
-
-def _requester(order: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    requester = order.get("requester") or {}
-    return str(requester.get("display") or names.get(str(requester.get("reference") or ""), "") or "")
-
-
-def _observation_label(observation: Mapping[str, Any], catalogue: Catalogue) -> str:
-    orderable = catalogue.orderable_of_concept(observation.get("code"))
-    label = orderable.abbreviation if orderable else _analyte_of(observation.get("code"), catalogue, "fi")[1]
-    value, _number, unit = _value(observation)
-    return f"{label} {value} {unit}".strip()
-
-
-def _report_row(report: Mapping[str, Any], labels: Mapping[str, str], catalogue: Catalogue) -> ReportRow:
-    orderable = catalogue.orderable_of_concept(report.get("code"))
-    results = []
-    for reference in report.get("result") or []:
-        observation_id = str((reference or {}).get("reference", "")).removeprefix("Observation/")
-        if observation_id in labels:
-            results.append(labels[observation_id])
-    return ReportRow(
-        report_id=str(report.get("id", "")),
-        label=orderable.abbreviation if orderable else str((report.get("code") or {}).get("text") or "—"),
-        status=str(report.get("status", "")),
-        issued=fhir_datetime_parse(text=report.get("issued") or report.get("effectiveDateTime")),
-        results=tuple(results),
-        conclusion=str(report.get("conclusion") or ""),
-    )
-
-
-def orderable_name(orderable: Orderable) -> str:
-    return orderable.name_fi
-
-
-def orderable_kind(orderable: Orderable) -> str:
-    return "test" if isinstance(orderable, LabTest) else "panel"
 
 
 def local_date(moment: datetime | None) -> str:
