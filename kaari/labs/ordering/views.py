@@ -48,6 +48,8 @@ def _page(
         "errors": errors or [],
         "signed": outcome.signed if outcome else (),
         "warnings": warnings_explain(overview=overview, warnings=outcome.warnings) if outcome else [],
+        # A warned draft is removed from its warning, which records the suggestion as accepted.
+        "warned": {w.order_id for w in outcome.warnings} if outcome else set(),
         "notice": notice,
         "override_choices": [(value, str(text)) for value, text in OVERRIDE_CHOICES],
     }
