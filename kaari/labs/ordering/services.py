@@ -101,12 +101,10 @@ def lab_order_draft_create(*, store: Store, patient_id: str, orderable: Orderabl
 
 
 def _my_drafts(store: Store, patient_id: str) -> list[dict[str, Any]]:
-    params = (
-        ("patient", patient_id),
-        ("status", "draft"),
-        ("requester", requester_reference(store)),
-        ("_count", "100"),
-    )
+    requester = requester_reference(store)
+    if not requester:
+        return []
+    params = (("patient", patient_id), ("status", "draft"), ("requester", requester), ("_count", "100"))
     outcome = store.search(SearchRequest(resource_types=("ServiceRequest",), params=params))
     return [s.resource for s in outcome.result.matches]
 

@@ -57,3 +57,14 @@ def test_an_order_pending_from_a_colleague_warns_the_nurse_and_names_it(sign_in)
     warning = page[page.index('data-testid="duplicate-warnings"') :]
     assert 'data-testid="pending-order"' in warning and "P -TSH" in warning
     assert sorted(o["status"] for o in service_requests()) == ["active", "draft"]
+
+
+def test_a_resident_cannot_order_tests_for_themselves(sign_in):
+    client = sign_in("kaisa_r")
+
+    added = client.post("/clients/kaisa/labs/orders", {"test": "p-crp"})
+    signed = client.post("/clients/kaisa/labs/orders/sign")
+
+    assert added.status_code == 400 and 'role="alert"' in added.content.decode()
+    assert signed.status_code == 400
+    assert service_requests(patient="kaisa") == []
