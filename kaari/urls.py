@@ -7,4 +7,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("kaari.access.urls")),
     path("", include("kaari.cds.urls")),
     path("", include("kaari.safety.prescribing.urls")),
+    path("", include("kaari.labs.ordering.urls")),
 ]

@@ -56,6 +56,16 @@ FHIR_URLS = {"fhir", "^fhir/(?P<path>.*)$"}
 # CDS Hooks: discovery touches no client data; calls and feedback log through the caller's request gate
 # (tests/cds/test_bearer_tokens_and_the_gate.py proves it).
 CDS_URLS = {"cds-services", "cds-services/<str:service_id>", "cds-services/<str:service_id>/feedback"}
+# Workspace pages behind `kaari.access.pages.client_data_page`; each request writes one entry (the catalogue search
+# reads no client data and writes none): tests/labs/ordering/test_every_labs_request_writes_one_log_entry.py.
+LABS_PAGE_URLS = {
+    "clients/<str:patient_id>/labs/",
+    "clients/<str:patient_id>/labs/catalogue",
+    "clients/<str:patient_id>/labs/orders",
+    "clients/<str:patient_id>/labs/orders/sign",
+    "clients/<str:patient_id>/labs/orders/remove",
+    "clients/<str:patient_id>/labs/orders/override",
+}
 NO_CLIENT_DATA_ROUTES = {"capabilities", "smart-configuration"}
 FORM = "application/x-www-form-urlencoded"
 
@@ -71,8 +81,8 @@ def url_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[
 
 
 def test_every_url_is_either_the_fhir_api_or_known_to_touch_no_client_data():
-    # The prescribing screens are proven in tests/safety/prescribing/test_every_prescribing_page_logs.py.
-    known = NO_CLIENT_DATA_URLS | FHIR_URLS | CDS_URLS | set(WORKSPACE_REQUESTS) | PRESCRIBING_URLS
+    # The prescribing and laboratory screens are proven in tests/safety/prescribing and tests/labs/ordering.
+    known = NO_CLIENT_DATA_URLS | FHIR_URLS | CDS_URLS | set(WORKSPACE_REQUESTS) | PRESCRIBING_URLS | LABS_PAGE_URLS
     unknown = [url for url in url_patterns() if url not in known]
     assert unknown == [], "classify each new URL here and prove that it logs"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from kaari.access.models import Unit, User
@@ -163,3 +163,38 @@ def workspace_world_build() -> World:
     problems = [str(o.error) for o in outcomes if o.error is not None]
     assert not problems, problems
     return world
+
+
+def aino_hba1c_history() -> None:
+    """Two earlier HbA1c results of Aino's from hc-north, older than HbA1c's retesting interval, for the trend."""
+
+    def result(days_ago: int, value: int, flag: str) -> dict[str, object]:
+        unit = {"unit": "mmol/mol", "system": "http://unitsofmeasure.org", "code": "mmol/mol"}
+        resource = {
+            "resourceType": "Observation",
+            "id": f"aino-hba1c-{days_ago}",
+            "status": "final",
+            "category": [
+                {
+                    "coding": [
+                        {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}
+                    ]
+                }
+            ],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "59261-8"}], "text": "B -HbA1c"},
+            "subject": {"reference": "Patient/aino"},
+            "effectiveDateTime": (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(timespec="seconds"),
+            "valueQuantity": {"value": value, **unit},
+            "referenceRange": [{"low": {"value": 20, **unit}, "high": {"value": 42, **unit}}],
+            "interpretation": [
+                {
+                    "coding": [
+                        {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": flag}
+                    ]
+                }
+            ],
+        }
+        return labelled(resource, register="health-care", keeper="hc-north")
+
+    outcomes = system_store("browser world").load([result(500, 58, "H"), result(250, 51, "H")])
+    assert all(o.error is None for o in outcomes), [str(o.error) for o in outcomes]
