@@ -48,3 +48,11 @@ def test_the_timeline_can_show_only_social_welfare_events(signed_in):
 
 def test_an_unknown_client_is_404(signed_in):
     assert signed_in("dr_ahonen").get("/clients/nobody/").status_code == 404
+
+
+def test_the_chart_leads_a_physician_to_prescribing_and_laboratory_screens(signed_in):
+    client = signed_in("dr_ahonen")
+    header = client.get("/clients/aino/").content.decode()
+    assert 'href="/clients/aino/medications/"' in header and 'href="/clients/aino/labs/"' in header
+    assert client.get("/clients/aino/medications/").status_code == 200
+    assert client.get("/clients/aino/labs/").status_code == 200
