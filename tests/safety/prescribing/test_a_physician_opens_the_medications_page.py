@@ -58,3 +58,7 @@ def test_the_page_speaks_finnish_by_default_and_swedish_when_asked(ahonen: Clien
     assert "Voimassa oleva lääkitys" in ahonen.get("/clients/aino/medications/").content.decode()
     swedish = ahonen.get("/clients/aino/medications/", headers={"Accept-Language": "sv"}).content.decode()
     assert "Aktuell medicinering" in swedish
+
+
+def test_the_chart_links_to_the_medications_page(ahonen: Client):
+    assert 'href="/clients/aino/medications/"' in ahonen.get("/clients/aino/").content.decode()
