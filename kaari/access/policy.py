@@ -323,16 +323,19 @@ def professional_filter(principal: Principal, now: datetime | None = None) -> Sq
             f.at,
             f.at,
         )
+    # The positive bases are correlated EXISTS, not IN: under the OR they stay subplans, and for EXISTS PostgreSQL
+    # may choose per plan between hashing all of the unit's clients (a type-wide scan) and one index probe per
+    # candidate row (a patient's search, where building that hash would cost more than the search itself).
     sql.add(
-        " AND (r.compartment IN (SELECT c.patient_id FROM access_care_relationship c"
-        " WHERE (c.organization_id = %s OR c.practitioner_id = %s) AND (c.ends IS NULL OR c.ends >= %s))",
+        " AND (EXISTS (SELECT 1 FROM access_care_relationship c WHERE c.patient_id = r.compartment"
+        " AND (c.organization_id = %s OR c.practitioner_id = %s) AND (c.ends IS NULL OR c.ends >= %s))",
         f.unit,
         f.practitioner,
         f.cutoff,
     )
     sql.add(
-        " OR r.compartment IN (SELECT e.patient_id FROM access_emergency e"
-        " WHERE e.user_id = %s AND e.starts <= %s AND e.expires > %s)))",
+        " OR EXISTS (SELECT 1 FROM access_emergency e WHERE e.patient_id = r.compartment"
+        " AND e.user_id = %s AND e.starts <= %s AND e.expires > %s)))",
         f.user,
         f.at,
         f.at,
