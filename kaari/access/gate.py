@@ -137,7 +137,7 @@ class AccessGate:
             )
         self._row_bases[stored.pk] = basis
 
-    def restriction(self, resource_type: str | None) -> SqlRestriction | None:
+    def restriction(self, resource_type: str | None, *, patient: str | None = None) -> SqlRestriction | None:
         parts: list[policy.Sql] = []
         if resource_type is not None:
             if not self.principal.scopes.allows(resource_type, READ):
@@ -146,7 +146,7 @@ class AccessGate:
             types = policy.type_filter(self.principal.scopes.types_for(READ))
             if types is not None:
                 parts.append(types)
-        condition = policy.filter_expression(self.principal)
+        condition = policy.filter_expression(self.principal, patient=patient)
         if condition is not None:
             parts.append(condition)
         if not parts:

@@ -288,7 +288,7 @@ def basis_expression(principal: Principal) -> Sql | None:
     return Sql(professional_rules(inline, professional_facts(principal)), inline.params)
 
 
-def professional_filter(principal: Principal, now: datetime | None = None) -> Sql:
+def professional_filter(principal: Principal, now: datetime | None = None, *, patient: str | None = None) -> Sql:
     """The professional's rules as a filter: the same decisions as `professional_rules` gives non-NULL for,
     written with uncorrelated subqueries so that a search or history scan probes a hash, not a query per row."""
     f = professional_facts(principal, now)
@@ -323,19 +323,35 @@ def professional_filter(principal: Principal, now: datetime | None = None) -> Sq
             f.at,
             f.at,
         )
-    # The positive bases are correlated EXISTS, not IN: under the OR they stay subplans, and for EXISTS PostgreSQL
-    # may choose per plan between hashing all of the unit's clients (a type-wide scan) and one index probe per
-    # candidate row (a patient's search, where building that hash would cost more than the search itself).
+    relationship = "(c.organization_id = %s OR c.practitioner_id = %s) AND (c.ends IS NULL OR c.ends >= %s)"
+    emergency = "e.user_id = %s AND e.starts <= %s AND e.expires > %s"
+    sql.add(" AND (")
+    if patient:
+        # A search about one client: decide that client's bases once (uncorrelated, so evaluated once), and leave
+        # the set of all the unit's clients below to rows of other clients, whose hash is then built only if such
+        # a row turns up. The branch only ever admits rows the set admits too, so decisions are unchanged.
+        sql.add(
+            "(r.compartment = %s AND (EXISTS (SELECT 1 FROM access_care_relationship c WHERE c.patient_id = %s"
+            f" AND {relationship}) OR EXISTS (SELECT 1 FROM access_emergency e WHERE e.patient_id = %s"
+            f" AND {emergency}))) OR ",
+            patient,
+            patient,
+            f.unit,
+            f.practitioner,
+            f.cutoff,
+            patient,
+            f.user,
+            f.at,
+            f.at,
+        )
     sql.add(
-        " AND (EXISTS (SELECT 1 FROM access_care_relationship c WHERE c.patient_id = r.compartment"
-        " AND (c.organization_id = %s OR c.practitioner_id = %s) AND (c.ends IS NULL OR c.ends >= %s))",
+        f"r.compartment IN (SELECT c.patient_id FROM access_care_relationship c WHERE {relationship})",
         f.unit,
         f.practitioner,
         f.cutoff,
     )
     sql.add(
-        " OR EXISTS (SELECT 1 FROM access_emergency e WHERE e.patient_id = r.compartment"
-        " AND e.user_id = %s AND e.starts <= %s AND e.expires > %s)))",
+        f" OR r.compartment IN (SELECT e.patient_id FROM access_emergency e WHERE {emergency})))",
         f.user,
         f.at,
         f.at,
@@ -370,11 +386,12 @@ def resident_filter(principal: Principal, now: datetime | None = None) -> Sql:
     return sql
 
 
-def filter_expression(principal: Principal) -> Sql | None:
-    """The condition searches, includes, counts and history apply, or None for system access."""
+def filter_expression(principal: Principal, *, patient: str | None = None) -> Sql | None:
+    """The condition searches, includes, counts and history apply, or None for system access. `patient` names the
+    client a search is about, when it is about one: a hint for speed that never changes a decision."""
     if principal.is_system:
         return None
-    return resident_filter(principal) if principal.is_resident else professional_filter(principal)
+    return resident_filter(principal) if principal.is_resident else professional_filter(principal, patient=patient)
 
 
 def type_filter(types: frozenset[str] | None) -> Sql | None:

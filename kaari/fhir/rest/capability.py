@@ -7,7 +7,7 @@ from typing import Any
 import kaari
 from kaari.fhir import spec
 from kaari.fhir.search import capability as search
-from kaari.fhir.store.api import BEHAVIOURAL_TYPES
+from kaari.fhir.store.api import RECORD_ONLY_TYPES
 
 TYPE_INTERACTIONS = (
     "read",
@@ -24,7 +24,7 @@ EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
 
 
 def capability_statement(*, base_url: str) -> dict[str, Any]:
-    resources = [_resource(resource_type) for resource_type in sorted(spec.resource_types() - BEHAVIOURAL_TYPES)]
+    resources = [_resource(resource_type) for resource_type in sorted(spec.resource_types())]
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -65,6 +65,8 @@ def _resource(resource_type: str) -> dict[str, Any]:
         "searchRevInclude": ["*"],
         "searchParam": search.supported_search_params(resource_type),
     }
+    if resource_type in RECORD_ONLY_TYPES:
+        entry["documentation"] = RECORD_ONLY_TYPES[resource_type]
     if resource_type == "Patient":
         entry["operation"] = [{"name": "everything", "definition": EVERYTHING}]
     return entry

@@ -41,17 +41,34 @@ class SearchOutcome:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def gate_restriction(gate: Gate) -> Restriction:
-    """The gate's condition for each type a search reads (None: a scan over several types), asked once per type."""
+def gate_restriction(gate: Gate, *, patient: str | None = None) -> Restriction:
+    """The gate's condition for each type a search reads (None: a scan over several types), asked once per type.
+    `patient` tells the gate which one client the search is about, when it is about one."""
     asked: dict[str | None, SqlFragment | None] = {}
 
     def restriction(resource_type: str | None) -> SqlFragment | None:
         if resource_type not in asked:
-            found = gate.restriction(resource_type)
+            found = gate.restriction(resource_type, patient=patient)
             asked[resource_type] = None if found is None else SqlFragment(found.sql, tuple(found.params))
         return asked[resource_type]
 
     return restriction
+
+
+def patient_of(request: SearchRequest) -> str | None:
+    """The one client a search is about, from its compartment or a single-valued `patient` (or `subject=Patient/`)
+    criterion; None when it is about several or it cannot be told. Only a hint for the gate."""
+    if request.compartment is not None and request.compartment[0] == "Patient":
+        return request.compartment[1]
+    named = [
+        value.removeprefix("Patient/")
+        for name, value in request.params
+        if (name == "patient" and "/" not in value.removeprefix("Patient/"))
+        or (name == "subject" and value.startswith("Patient/"))
+    ]
+    if len(set(named)) == 1 and "," not in named[0] and named[0]:
+        return named[0]
+    return None
 
 
 def _context(base_url: str | None) -> QueryContext:
@@ -69,7 +86,7 @@ def search_perform(gate: Gate, request: SearchRequest) -> SearchOutcome:
             strict=request.strict,
             compartment=request.compartment,
         )
-        result = search_run(query, restriction=gate_restriction(gate))
+        result = search_run(query, restriction=gate_restriction(gate, patient=patient_of(request)))
     except SearchError as exc:
         raise InvalidRequest(str(exc)) from exc
     gate.record(action="search", resources=[*result.matches, *result.included], query=_query_text(request))
@@ -79,7 +96,7 @@ def search_perform(gate: Gate, request: SearchRequest) -> SearchOutcome:
 def everything_perform(gate: Gate, patient_id: str, request: SearchRequest) -> SearchOutcome:
     try:
         query, result = everything_run(
-            patient_id, request.params, restriction=gate_restriction(gate), strict=request.strict
+            patient_id, request.params, restriction=gate_restriction(gate, patient=patient_id), strict=request.strict
         )
     except SearchError as exc:
         raise InvalidRequest(str(exc)) from exc

@@ -39,8 +39,10 @@ from kaari.lib.jsonutil import json_dumps
 if TYPE_CHECKING:
     from kaari.fhir.search.service import SearchOutcome, SearchRequest
 
-# Types whose storage would promise behaviour Kaari does not have yet (e.g. notifications).
-BEHAVIOURAL_TYPES = frozenset({"Subscription"})
+# Types Kaari keeps as records without the behaviour they describe; the CapabilityStatement says so per type.
+RECORD_ONLY_TYPES = {
+    "Subscription": "Stored as a record only: Kaari sends no notifications, and leaves status as the client set it.",
+}
 MAX_HISTORY_COUNT = 1000
 
 
@@ -56,10 +58,6 @@ def resource_type_check(resource_type: str) -> None:
 
 def storable_type_check(resource_type: str) -> None:
     resource_type_check(resource_type)
-    if resource_type in BEHAVIOURAL_TYPES:
-        raise UnprocessableResource(
-            f"{resource_type} resources are not accepted: Kaari does not implement the behaviour they promise"
-        )
 
 
 def resource_validate(resource: Any, *, expected_type: str | None = None) -> dict[str, Any]:

@@ -47,8 +47,9 @@ class Gate(Protocol):
     ) -> Labels:
         """Raise AccessDenied unless the actor may write; return the labels the write carries."""
 
-    def restriction(self, resource_type: str | None) -> SqlRestriction | None:
-        """The condition every disclosed search result, include, count and history entry must meet."""
+    def restriction(self, resource_type: str | None, *, patient: str | None = None) -> SqlRestriction | None:
+        """The condition every disclosed search result, include, count and history entry must meet. `patient`, when
+        given, names the one client the reading is about: a hint the gate may use for speed, never for decisions."""
 
     def disclose(self, resource: dict[str, Any]) -> dict[str, Any]:
         """The resource as this actor may see it (e.g. with protected address elements removed)."""
@@ -74,7 +75,7 @@ class TrustedGate:
     ) -> Labels:
         return Labels()
 
-    def restriction(self, resource_type: str | None) -> SqlRestriction | None:
+    def restriction(self, resource_type: str | None, *, patient: str | None = None) -> SqlRestriction | None:
         return None
 
     def disclose(self, resource: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,8 @@ def test_metadata_describes_the_real_server(fhir):
     assert statement["fhirVersion"] == "4.0.1"
     types = {r["type"] for r in statement["rest"][0]["resource"]}
     assert {"Patient", "Observation", "EpisodeOfCare"} <= types
-    assert "Subscription" not in types
+    subscription = next(r for r in statement["rest"][0]["resource"] if r["type"] == "Subscription")
+    assert "no notifications" in subscription["documentation"]
     patient = next(r for r in statement["rest"][0]["resource"] if r["type"] == "Patient")
     assert {"read", "vread", "update", "patch", "delete", "create", "history-instance"} <= {
         i["code"] for i in patient["interaction"]

@@ -43,7 +43,7 @@ def test_create_of_an_unknown_resource_type_is_404(fhir):
     assert outcome_codes(response) == ["not-found"]
 
 
-def test_create_of_a_subscription_is_refused_because_its_behaviour_is_not_implemented(fhir):
+def test_a_subscription_is_kept_as_a_record_as_sent(fhir):
     subscription = {
         "resourceType": "Subscription",
         "status": "requested",
@@ -51,7 +51,9 @@ def test_create_of_a_subscription_is_refused_because_its_behaviour_is_not_implem
         "criteria": "Observation?code=1",
         "channel": {"type": "rest-hook", "endpoint": "https://example.org/hook"},
     }
-    assert fhir.post("/Subscription", subscription).status_code == 422
+    response = fhir.post("/Subscription", subscription)
+    assert response.status_code == 201
+    assert response.json()["status"] == "requested"
 
 
 def test_prefer_return_minimal_answers_without_a_body(fhir):

@@ -16,7 +16,7 @@ SOCIAL = {"system": "https://kaari.fi/fhir/CodeSystem/register", "code": "social
 class HealthCareOnlyGate(TrustedGate):
     """Sees everything except the social-welfare register (the access app's gates are richer)."""
 
-    def restriction(self, resource_type: str | None) -> SqlRestriction | None:
+    def restriction(self, resource_type: str | None, *, patient: str | None = None) -> SqlRestriction | None:
         return SqlRestriction("r.register <> %s", ("social-welfare",))
 
 
