@@ -3,7 +3,8 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-PYTEST_ARGS ?=
+# One pytest worker per core (pytest-xdist); each worker has its own test database.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test lint typecheck pytest serve clean bench-ingest bench-search bench-servers bench-gate bench-cds bench-compare bench-workspace
 
