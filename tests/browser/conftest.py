@@ -100,6 +100,12 @@ def accessibility_violations(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+def search_field_focused(page: Any) -> None:
+    """Wait until the start page's autofocus has put the cursor in the client search, so that typing goes there
+    (typing before the page has applied autofocus would lose the first keys; a user sees the cursor first)."""
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'client-query'")
+
+
 def sign_in(page: Any, username: str, password: str, *, next_path: str = "/") -> None:
     page.goto(f"{page.base_url}{next_path}")
     page.locator("input[name=username]").fill(username)

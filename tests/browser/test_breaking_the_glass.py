@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kaari.access.models import EmergencyAccess
-from tests.browser.conftest import accessibility_violations, screenshot, sign_in
+from tests.browser.conftest import accessibility_violations, screenshot, search_field_focused, sign_in
 from tests.browser.personas import AINO_HETU, PASSWORD, workspace_world_build
 
 REASON = {"fi": "Hätäkäytön syy", "en": "Reason for emergency access"}
@@ -21,6 +21,7 @@ def region(transactional_db: None) -> None:
 
 def test_refused_then_opened_in_an_emergency(region: None, page: Any, language: str):
     sign_in(page, "dr_berg", PASSWORD)
+    search_field_focused(page)
     page.keyboard.type(AINO_HETU)
     page.keyboard.press("Enter")
     page.locator("a[href='/clients/aino/']").click()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import accessibility_violations, screenshot, sign_in
+from tests.browser.conftest import accessibility_violations, screenshot, search_field_focused, sign_in
 from tests.browser.personas import AINO_HETU, PASSWORD, workspace_world_build
 
 WITHHELD = {
@@ -23,6 +23,7 @@ def region(transactional_db: None) -> None:
 def test_the_chart_opens_with_no_clicks_and_shows_every_block(region: None, page: Any, language: str):
     sign_in(page, "dr_ahonen", PASSWORD)
     # Typing the identity code and pressing Enter is the whole way there: no clicks.
+    search_field_focused(page)
     page.keyboard.type(AINO_HETU)
     page.keyboard.press("Enter")
     page.wait_for_url("**/clients/aino/")
