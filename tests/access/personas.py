@@ -20,9 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from kaari.access.models import Unit
+from django.test import Client
+
+from kaari.access.models import Unit, User
 from kaari.access.relationships import RELEASE_DATE_EXTENSION, RESTRICTION_PARENT_EXTENSION
 from kaari.access.services import system_store, user_create, user_token
+from kaari.access.signin.views import VERIFIED
 from kaari.fhir.conventions import (
     FI_SECURITY_LABEL_SYSTEM,
     HETU_SYSTEM,
@@ -226,3 +229,12 @@ def _restriction() -> dict[str, Any]:
         "display": "Huoltajille luovuttaminen kielletty",
     }
     return {"url": RESTRICTION_PARENT_EXTENSION, "valueCoding": coding}
+
+
+def signed_in(client: Client, username: str) -> Client:
+    """The browser client as the persona's session, past the second factor, as sign-in leaves it."""
+    client.force_login(User.objects.get(username=username))
+    session = client.session
+    session[VERIFIED] = True
+    session.save()
+    return client

@@ -20,7 +20,7 @@ from kaari.access.tokens import principal_from_token
 from kaari.fhir.rest.routes import ROUTES
 from kaari.fhir.search.service import SearchRequest
 from kaari.fhir.store import Store
-from tests.access.personas import World
+from tests.access.personas import World, signed_in
 from tests.safety.prescribing.pages import PRESCRIBING_URLS
 
 # Django URL patterns that never touch client data: sign-in pages, the token endpoint, discovery, and the
@@ -89,14 +89,8 @@ def test_every_url_is_either_the_fhir_api_or_known_to_touch_no_client_data():
 
 @pytest.mark.parametrize("url", sorted(WORKSPACE_REQUESTS))
 def test_every_workspace_page_writes_one_entry(url: str, world: World):
-    from kaari.access.models import User
-
     username, method, path = WORKSPACE_REQUESTS[url]
-    browser = Client()
-    browser.force_login(User.objects.get(username=username))
-    session = browser.session
-    session["kaari_verified"] = True
-    session.save()
+    browser = signed_in(Client(), username)
     before = AuditEntry.objects.count()
     if method == "GET":
         browser.get(path)

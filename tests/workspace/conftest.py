@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kaari.access.models import User
 from kaari.access.tokens import user_state_forget
 from tests.access.personas import World
+from tests.access.personas import signed_in as session_signed_in
 from tests.browser.personas import workspace_world_build
 
 
@@ -28,11 +28,6 @@ def signed_in(world: World) -> Callable[[str], Client]:
     """A browser session of the persona, past the second factor."""
 
     def sign_in(username: str) -> Client:
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        session = client.session
-        session["kaari_verified"] = True
-        session.save()
-        return client
+        return session_signed_in(Client(), username)
 
     return sign_in

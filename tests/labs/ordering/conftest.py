@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kaari.access.models import User
 from kaari.access.tokens import user_state_forget
-from tests.access.personas import World, world_build
+from tests.access.personas import World, signed_in, world_build
 
 AINO = "/clients/aino/labs/"
 
@@ -33,11 +32,7 @@ def world(db: None, settings: Any) -> World:
 @pytest.fixture
 def sign_in(client: Client, world: World) -> Callable[[str], Client]:
     def signed(username: str) -> Client:
-        client.force_login(User.objects.get(username=username))
-        session = client.session
-        session["kaari_verified"] = True
-        session.save()
-        return client
+        return signed_in(client, username)
 
     return signed
 

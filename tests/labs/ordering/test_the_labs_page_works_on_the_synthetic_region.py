@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from kaari.access.models import User
 from kaari.access.services import system_store, user_create
 from kaari.fhir.search.service import SearchRequest
-from tests.access.personas import labelled
+from tests.access.personas import labelled, signed_in
 
 
 def lab_observations() -> list[dict[str, Any]]:
@@ -49,10 +48,7 @@ def resident(db: None, settings: Any) -> tuple[str, int]:
 
 def test_every_laboratory_result_of_a_synthetic_resident_is_on_the_page(client, resident):
     patient_id, count = resident
-    client.force_login(User.objects.get(username="nurse_synth"))
-    session = client.session
-    session["kaari_verified"] = True
-    session.save()
+    signed_in(client, "nurse_synth")
 
     response = client.get(f"/clients/{patient_id}/labs/")
 

@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kaari.access.models import User
 from kaari.access.services import system_store
 from kaari.access.tokens import user_state_forget
 from kaari.fhir.conventions import REGISTER_HEALTH
-from tests.access.personas import World, labelled, world_build
+from tests.access.personas import World, labelled, signed_in, world_build
 
 ATC = "http://www.whocc.no/atc"
 _ids = itertools.count(1)
@@ -24,14 +23,6 @@ def world(db: None, settings: Any) -> World:
     user_state_forget()
     settings.KAARI_DEFAULT_KEEPER = "county"
     return world_build()
-
-
-def signed_in(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    session = client.session
-    session["kaari_verified"] = True
-    session.save()
-    return client
 
 
 @pytest.fixture
