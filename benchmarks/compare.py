@@ -152,10 +152,10 @@ def main() -> None:
 
 
 def compare(options: argparse.Namespace) -> None:
-    from benchmarks.search import django_setup
+    from benchmarks.support import django_setup
 
     database_url = os.environ.get("KAARI_BENCH_COMPARE_DB", DEFAULT_DB)
-    django_setup(database_url)
+    django_setup(database_url, data_dir="/tmp/kaari-bench-search")
     from django.db import connection
 
     from benchmarks.search import integration_token, observation_code_paths

@@ -28,8 +28,9 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+from benchmarks.support import django_setup, query_rows
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/kaari_bench_search"
 HETU = "urn:oid:1.2.246.21"
@@ -45,30 +46,11 @@ class Case:
     explain: tuple[str, list[tuple[str, str]], tuple[str, str] | None] | None = None  # type, params, compartment
 
 
-def django_setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("KAARI_ENV", "production")
-    os.environ.setdefault("KAARI_DATA_DIR", "/tmp/kaari-bench-search")
-    os.makedirs(os.environ["KAARI_DATA_DIR"], exist_ok=True)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaari.settings")
-    import django
-
-    django.setup()
-
-
-def _rows(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 def cases_sample(rng: random.Random, samples: int) -> list[Case]:
     """The issue's queries, each with values drawn from the data."""
     hetus = [
         r[0]
-        for r in _rows(
+        for r in query_rows(
             "SELECT code FROM fhir_idx_token WHERE resource_type = 'Patient' AND param = 'identifier' AND system = %s"
             " ORDER BY random() LIMIT %s",
             (HETU, samples),
@@ -77,14 +59,14 @@ def cases_sample(rng: random.Random, samples: int) -> list[Case]:
     families = sorted(
         {
             r[0][:4]
-            for r in _rows(
+            for r in query_rows(
                 "SELECT value FROM fhir_idx_string WHERE resource_type = 'Patient' AND param = 'family'"
                 " ORDER BY random() LIMIT %s",
                 (samples,),
             )
         }
     )
-    pairs = _rows(
+    pairs = query_rows(
         "SELECT x.target_id, t.system, t.code FROM fhir_idx_reference x JOIN fhir_idx_token t"
         " ON t.resource_id = x.resource_id AND t.param = 'code' AND t.code <> ''"
         " WHERE x.resource_type = 'Observation' AND x.param = 'subject' AND x.target_type = 'Patient'"
@@ -94,26 +76,26 @@ def cases_sample(rng: random.Random, samples: int) -> list[Case]:
     )
     encounter_patients = [
         r[0]
-        for r in _rows(
+        for r in query_rows(
             "SELECT target_id FROM fhir_idx_reference WHERE resource_type = 'Encounter' AND param = 'subject'"
             " ORDER BY random() LIMIT %s",
             (samples,),
         )
     ]
-    practitioners = _rows(
+    practitioners = query_rows(
         "SELECT system, code FROM fhir_idx_token WHERE resource_type = 'Practitioner' AND param = 'identifier'"
         " ORDER BY random() LIMIT %s",
         (samples,),
     )
     heavy = [
         r[0]
-        for r in _rows(
+        for r in query_rows(
             "SELECT compartment FROM fhir_resource WHERE compartment IS NOT NULL GROUP BY compartment"
             " HAVING COUNT(*) BETWEEN 1500 AND 3000 LIMIT %s",
             (max(3, samples // 20),),
         )
     ]
-    (common,) = _rows(
+    (common,) = query_rows(
         "SELECT resource_type, param, system, code, n FROM (SELECT resource_type, param, system, code, COUNT(*) AS n"
         " FROM fhir_idx_token WHERE code <> '' AND param NOT LIKE '%%$%%' GROUP BY 1, 2, 3, 4) c"
         " ORDER BY abs(n - 100000) LIMIT 1"
@@ -196,7 +178,7 @@ def explain(case: Case) -> tuple[str, float]:
     if query.total == "accurate":
         sqls.append(count_sql(query, unrestricted))
     for sql in sqls:
-        rows = _rows("EXPLAIN (ANALYZE, BUFFERS) " + sql.sql, sql.params)
+        rows = query_rows("EXPLAIN (ANALYZE, BUFFERS) " + sql.sql, sql.params)
         text = "\n".join(r[0] for r in rows)
         found = re.search(r"Execution Time: ([\d.]+) ms", text)
         total_ms += float(found.group(1)) if found else 0.0
@@ -213,10 +195,10 @@ def main() -> None:
     parser.add_argument("--compare", metavar="BASE", help="also drive Observation-by-code against this FHIR base URL")
     options = parser.parse_args()
     database_url = os.environ.get("KAARI_BENCH_SEARCH_DB", DEFAULT_DB)
-    django_setup(database_url)
+    django_setup(database_url, data_dir="/tmp/kaari-bench-search")
     from benchmarks.support import free_port, kaari_env, server_running
 
-    (count,) = _rows("SELECT COUNT(*) FROM fhir_resource WHERE NOT deleted")[0]
+    (count,) = query_rows("SELECT COUNT(*) FROM fhir_resource WHERE NOT deleted")[0]
     print(f"{count:,} resources in {database_url.rsplit('/', 1)[-1]}")
     if count < 1_000_000:
         print("!! fewer than 1,000,000 resources: see the docstring for how to make the data", file=sys.stderr)
@@ -273,7 +255,7 @@ def _plans_report(cases: list[Case], results: list[tuple[Case, float, float]]) -
 
 def observation_code_paths(limit: int = 100) -> list[str]:
     """`Observation?code=system|code&_count=10` for up to `limit` codes in the data, as wrk drives them."""
-    codes = _rows(
+    codes = query_rows(
         "SELECT DISTINCT system, code FROM fhir_idx_token WHERE resource_type = 'Observation' AND param = 'code'"
         " AND code <> '' LIMIT %s",
         (limit,),
@@ -284,7 +266,9 @@ def observation_code_paths(limit: int = 100) -> list[str]:
 def _throughput(base: str, compare: str | None, token: str) -> None:
     from benchmarks.wrk import wrk_run
 
-    ids = _rows("SELECT resource_type, logical_id FROM fhir_resource WHERE NOT deleted ORDER BY random() LIMIT 500")
+    ids = query_rows(
+        "SELECT resource_type, logical_id FROM fhir_resource WHERE NOT deleted ORDER BY random() LIMIT 500"
+    )
     read_paths = [f"/fhir/{t}/{i}" for t, i in ids]
     code_paths = observation_code_paths()
     runs: list[tuple[str, str, list[str]]] = [

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SYNTHEA = ROOT.parent / "shared" / "data" / "synthea-r4"
@@ -93,3 +94,24 @@ def percentile(values: list[float], fraction: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
     return ordered[index]
+
+
+def django_setup(database_url: str, *, data_dir: str) -> None:
+    """Django in this process, on the benchmark's database, as production runs it."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("KAARI_ENV", "production")
+    os.environ.setdefault("KAARI_DATA_DIR", data_dir)
+    os.makedirs(os.environ["KAARI_DATA_DIR"], exist_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaari.settings")
+    import django
+
+    django.setup()
+
+
+def query_rows(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query the benchmark uses to pick its samples."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())

@@ -37,6 +37,8 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+from benchmarks.support import django_setup, query_rows
+
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/kaari_bench_region"
 USERNAME = "bench-workspace"  # the system job; the physician is `bench-workspace-<unit>`
 PASSWORD = "bench-workspace-password"
@@ -50,28 +52,9 @@ OPEN_OR_RECENT = "(ends IS NULL OR ends >= now() - interval '90 days')"  # the g
 REFERENCE = re.compile(r'"reference":\s*"([A-Za-z]+)/([A-Za-z0-9\-.]{1,64})"')
 
 
-def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("KAARI_ENV", "production")
-    os.environ.setdefault("KAARI_DATA_DIR", "/tmp/kaari-bench-workspace")
-    os.makedirs(os.environ["KAARI_DATA_DIR"], exist_ok=True)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaari.settings")
-    import django
-
-    django.setup()
-
-
-def _rows(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 def busiest_unit() -> str:
     """The health centre (`org-hc-*` in the synthetic region) with the most open or recent care relationships."""
-    ((unit,),) = _rows(
+    ((unit,),) = query_rows(
         "SELECT organization_id FROM access_care_relationship WHERE organization_id LIKE 'org-hc-%%'"
         f" AND {OPEN_OR_RECENT} GROUP BY organization_id ORDER BY COUNT(*) DESC LIMIT 1"
     )
@@ -84,10 +67,10 @@ def heavy_client_ensure(unit: str) -> str:
 
     copy_id = f"{COPY_PREFIX}client"
     store = system_store(USERNAME)
-    existing = _rows("SELECT COUNT(*) FROM access_person WHERE patient_id = %s", (copy_id,))[0][0]
+    existing = query_rows("SELECT COUNT(*) FROM access_person WHERE patient_id = %s", (copy_id,))[0][0]
     if not existing:
         _heavy_client_copy(store, copy_id)
-    related = _rows(
+    related = query_rows(
         "SELECT COUNT(*) FROM access_care_relationship WHERE patient_id = %s AND organization_id = %s AND ends IS NULL",
         (copy_id, unit),
     )[0][0]
@@ -109,7 +92,7 @@ def _heavy_client_copy(store: Any, copy_id: str) -> None:
 
     from kaari.fhir.search.service import SearchRequest
 
-    ((source,),) = _rows(
+    ((source,),) = query_rows(
         "SELECT compartment FROM fhir_resource WHERE compartment IS NOT NULL AND NOT deleted"
         " AND compartment NOT LIKE %s GROUP BY compartment ORDER BY COUNT(*) DESC LIMIT 1",
         (f"{COPY_PREFIX}%",),
@@ -160,7 +143,7 @@ def physician_ensure(unit: str) -> str:
 
 
 def first_paint_clients(unit: str, count: int, rng: random.Random) -> list[str]:
-    rows = _rows(
+    rows = query_rows(
         f"SELECT DISTINCT patient_id FROM access_care_relationship WHERE organization_id = %s AND {OPEN_OR_RECENT}"
         " AND patient_id NOT LIKE 'b2k-%%'",
         (unit,),
@@ -227,17 +210,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     options = parser.parse_args()
     database_url = os.environ.get("KAARI_BENCH_REGION_DB", DEFAULT_DB)
-    _setup(database_url)
+    django_setup(database_url, data_dir="/tmp/kaari-bench-workspace")
     from benchmarks.support import free_port, kaari_env, server_running
 
-    (count,) = _rows("SELECT COUNT(*) FROM fhir_resource WHERE NOT deleted")[0]
+    (count,) = query_rows("SELECT COUNT(*) FROM fhir_resource WHERE NOT deleted")[0]
     print(f"{count:,} resources in {database_url.rsplit('/', 1)[-1]}")
     if count < 1_000_000:
         print("!! fewer than 1,000,000 resources: see the docstring for how to make the region", file=sys.stderr)
     unit = busiest_unit()
     heavy = heavy_client_ensure(unit)
     username = physician_ensure(unit)
-    ((heavy_count,),) = _rows("SELECT COUNT(*) FROM fhir_resource WHERE compartment = %s AND NOT deleted", (heavy,))
+    ((heavy_count,),) = query_rows(
+        "SELECT COUNT(*) FROM fhir_resource WHERE compartment = %s AND NOT deleted", (heavy,)
+    )
     clients = first_paint_clients(unit, options.samples, random.Random(options.seed))
     print(f"unit {unit}: {len(clients)} clients for the first paint; {heavy} has {heavy_count:,} resources")
     port = free_port()
