@@ -3,3 +3,4 @@
 from kaari.settings import *  # noqa: F403
 
 ROOT_URLCONF = "benchmarks.gate_urls"
+KAARI_API_URLCONF = "benchmarks.gate_urls"

@@ -67,6 +67,8 @@ KAARI_API_MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kaari.urls"
+# What the lean API handler (kaari.wsgi) resolves against: the API's own patterns only.
+KAARI_API_URLCONF = "kaari.api_urls"
 WSGI_APPLICATION = "kaari.wsgi.application"
 APPEND_SLASH = False
 

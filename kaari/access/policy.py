@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
+from psycopg import sql as psycopg_sql
 
 from kaari.access import conf
 from kaari.access.principal import Principal
@@ -165,7 +166,8 @@ def professional_rules(d: Dialect, f: ProfessionalFacts) -> str:
     sql = f"CASE WHEN {compartment} IS NULL THEN 'non-client'"
     sql += f" WHEN NOT ({client_level()} OR {d.member(register, 'tasks', f.tasks)}) THEN NULL"
     denied_unit = consent("deny-organization", lambda: f"k.organization_id = {unit()}")
-    sql += f" WHEN {denied_unit} AND {keeper} <> {unit()} THEN NULL"
+    # The keeper test first: a unit reading what it keeps itself needs no probe of the denials.
+    sql += f" WHEN {keeper} <> {unit()} AND {denied_unit} THEN NULL"
     sql += f" WHEN {cross()} AND {consent('deny-registers', same_register)} THEN NULL"
     sql += f" WHEN {cross()} AND NOT {statutory()}"
     sql += f" AND NOT {consent('permit-registers', same_register)} THEN NULL"
@@ -261,11 +263,18 @@ def postgres_functions_sql() -> list[str]:
 
 
 def _function_call(function: tuple[str, list[tuple[str, str]], list[tuple[str, str]]], facts: Any) -> Sql:
+    """The call with the actor's facts written into the text as quoted literals: the text is built once per
+    actor, and each read then sends no parameters of its own beyond the row's key."""
     name, row_args, fact_args = function
-    sql = Sql(f"{name}(" + ", ".join(f"r.{arg}" for arg, _ in row_args))
+    text = f"{name}(" + ", ".join(f"r.{arg}" for arg, _ in row_args)
     for arg, kind in fact_args:
-        sql.add(f", %s::{kind}", getattr(facts, arg))
-    return sql.add(")")
+        text += f", {_literal(getattr(facts, arg))}::{kind}"
+    return Sql(text + ")")
+
+
+def _literal(value: Any) -> str:
+    # psycopg's own quoting; `%` is doubled because the text is later formatted with the query's parameters.
+    return psycopg_sql.Literal(value).as_string(None).replace("%", "%%")
 
 
 @lru_cache(maxsize=4096)
