@@ -29,7 +29,7 @@ class AuditEntry(models.Model):
     query = models.TextField(blank=True, default="")
     request = models.CharField(max_length=400, blank=True, default="")  # "GET /fhir/Patient/1"
     address = models.CharField(max_length=64, blank=True, default="")
-    seq = models.BigIntegerField(null=True, unique=True)
+    seq = models.BigIntegerField(null=True)  # unique once sealed (the partial constraint below)
     chain_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
@@ -37,6 +37,12 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["basis", "recorded"], name="access_audit_basis"),
             models.Index(fields=["actor_user_id", "recorded"], name="access_audit_actor"),
+        ]
+        # Only sealed entries carry a sequence number: new entries, written on every read, skip this index.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seq"], condition=models.Q(seq__isnull=False), name="access_audit_seq_uniq"
+            ),
         ]
 
 
