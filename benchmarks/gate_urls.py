@@ -25,7 +25,18 @@ def bare_read(request: HttpRequest, type: str, id: str) -> HttpResponse:
     return HttpResponse(row[0], content_type="application/fhir+json")
 
 
+def bare_json(request: HttpRequest, type: str, id: str) -> HttpResponse:
+    """The issue's reference for read by id: a bare Django + psycopg view that reads the JSON by id, nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM fhir_resource WHERE resource_type = %s AND logical_id = %s", [type, id])
+        row = cursor.fetchone()
+    if row is None:
+        return HttpResponse(status=404)
+    return HttpResponse(row[0], content_type="application/fhir+json")
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("bare/<str:type>/<str:id>", bare_read),
+    path("bare-json/<str:type>/<str:id>", bare_json),
     *kaari_urlpatterns,
 ]

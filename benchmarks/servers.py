@@ -1,6 +1,7 @@
 """`make bench-servers`: which production server serves Kaari's read path fastest on this machine.
 
 Loads the Synthea bundles into a fresh PostgreSQL database, then drives read-by-id with wrk (8 connections) against
+a bare Django view that reads the JSON by id (the reference the issue quotes), then
 granian (WSGI), gunicorn (gthread) and uvicorn (ASGI), each with one worker per core.
 """
 
@@ -48,9 +49,13 @@ def server_commands(port: int, app: str) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def measure(name: str, command: list[str], env: dict[str, str], port: int, token: str, seconds: int) -> None:
+def measure(
+    name: str, command: list[str], env: dict[str, str], port: int, token: str, seconds: int, *, bare: bool = False
+) -> None:
     with server_running(command, env, port) as base:
         paths = read_paths(base, token)
+        if bare:  # the same resources through the bare reference view
+            paths = [path.replace("/fhir/", "/bare-json/", 1) for path in paths]
         wrk_run(base, paths, seconds=2, token=token)  # warm-up
         result = wrk_run(base, paths, seconds=seconds, token=token)
     print(f"{name:34} {result.line()}")
@@ -76,6 +81,9 @@ def main() -> None:
             raise SystemExit(done.stderr)
     token = integration_token(env)
     print(f"read-by-id, wrk 8 connections, {options.seconds} s, {WORKERS} workers each")
+    print("Reference: a bare Django + psycopg view that reads the JSON by id (granian, same run):")
+    command = server_commands(port := free_port(), UNGATED)["granian"]
+    measure("granian, bare view", command, env, port, token, options.seconds, bare=True)
     print("Store and REST layers before the access gate (the issue's server comparison):")
     for name, command in server_commands(port := free_port(), UNGATED).items():
         measure(name, command, env, port, token, options.seconds)

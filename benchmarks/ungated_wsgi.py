@@ -12,12 +12,13 @@ from typing import Any
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaari.settings")
+# The benchmark settings add the bare reference views (benchmarks/gate_urls.py) beside Kaari's own URLs.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.gate_settings")
 django.setup(set_prefix=False)
 
+from benchmarks.gate_wsgi import application  # noqa: E402
 from kaari.fhir.rest import views  # noqa: E402
 from kaari.fhir.store import TrustedGate  # noqa: E402
-from kaari.wsgi import application  # noqa: E402
 
 
 class UngatedGate(TrustedGate):
