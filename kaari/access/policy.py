@@ -277,6 +277,9 @@ def _literal(value: Any) -> str:
     return psycopg_sql.Literal(value).as_string(None).replace("%", "%%")
 
 
+_calls_by_identity: dict[int, tuple[Principal, int, frozenset[str], Sql]] = {}
+
+
 @lru_cache(maxsize=4096)
 def _function_call_cached(principal: Principal, recent_days: int, client_level: frozenset[str]) -> Sql:
     if principal.is_resident:
@@ -289,8 +292,19 @@ def basis_expression(principal: Principal) -> Sql | None:
     if principal.is_system:
         return None
     if connection.vendor == "postgresql":
-        # The same text and arguments for every request of this actor: built once per process.
-        return _function_call_cached(principal, conf.recent_relationship_days(), conf.client_level_types())
+        # The same text for every request of this actor: built once per process. A token's principal is one
+        # object for as long as the token and the user's state hold, so it is found by identity first, without
+        # hashing its scopes on every request.
+        days, client_level = conf.recent_relationship_days(), conf.client_level_types()
+        known = _calls_by_identity.get(id(principal))
+        if known is not None and known[0] is principal and known[1] == days and known[2] == client_level:
+            return known[3]
+        call = _function_call_cached(principal, days, client_level)
+        if len(_calls_by_identity) >= 4096:
+            _calls_by_identity.clear()
+        # The entry holds the principal itself, so its id cannot pass to another object while it is here.
+        _calls_by_identity[id(principal)] = (principal, days, client_level, call)
+        return call
     inline = Inline()
     if principal.is_resident:
         return Sql(resident_rules(inline, resident_facts(principal)), inline.params)

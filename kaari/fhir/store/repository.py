@@ -105,14 +105,16 @@ def current_get(resource_type: str, logical_id: str, *, for_update: bool = False
     return _stored(row) if row else None
 
 
+_R_COLUMNS = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
+
+
 def current_get_checked(
     resource_type: str, logical_id: str, check: tuple[str, tuple[Any, ...]]
 ) -> tuple[StoredResource | None, str | None]:
     """The current row and the gate's check evaluated on it, in one query."""
-    columns = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns}, ({check[0]}) FROM fhir_resource r WHERE r.resource_type = %s AND r.logical_id = %s",
+            f"SELECT {_R_COLUMNS}, ({check[0]}) FROM fhir_resource r WHERE r.resource_type = %s AND r.logical_id = %s",
             [*check[1], resource_type, logical_id],
         )
         row = cursor.fetchone()
