@@ -436,26 +436,33 @@ def patients_bases(principal: Principal, patients: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     holders = [("organization_id", principal.organization_id), ("practitioner_id", principal.practitioner_id)]
     holders = [(column, value) for column, value in holders if value]
+    if principal.user_id is None and not holders:
+        return found
     with connection.cursor() as cursor:
         for start in range(0, len(patients), 500):
             chunk = patients[start : start + 500]
+            # One round trip for both kinds of basis; a care relationship names the basis when both exist.
+            parts: list[str] = []
+            params: list[Any] = []
             if principal.user_id is not None:
-                cursor.execute(
-                    f"SELECT patient_id FROM access_emergency WHERE user_id = %s AND patient_id IN ({_marks(chunk)})"
-                    " AND starts <= %s AND expires > %s",
-                    [principal.user_id, *chunk, _ts(now), _ts(now)],
+                parts.append(
+                    f"SELECT patient_id, 1 FROM access_emergency WHERE user_id = %s AND patient_id IN ({_marks(chunk)})"
+                    " AND starts <= %s AND expires > %s"
                 )
-                found.update((row[0], "emergency") for row in cursor.fetchall())
+                params.extend([principal.user_id, *chunk, _ts(now), _ts(now)])
             if holders:
                 condition = " OR ".join(f"{column} = %s" for column, _ in holders)
-                cursor.execute(
-                    f"SELECT DISTINCT patient_id FROM access_care_relationship WHERE patient_id IN ({_marks(chunk)})"
-                    f" AND ({condition}) AND (ends IS NULL OR ends >= %s)",
+                parts.append(
+                    f"SELECT patient_id, 2 FROM access_care_relationship WHERE patient_id IN ({_marks(chunk)})"
+                    f" AND ({condition}) AND (ends IS NULL OR ends >= %s)"
+                )
+                params.extend(
                     [
                         *chunk,
                         *(value for _, value in holders),
                         _ts(now - timedelta(days=conf.recent_relationship_days())),
-                    ],
+                    ]
                 )
-                found.update((row[0], "care-relationship") for row in cursor.fetchall())
+            cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 2", params)
+            found.update((row[0], "emergency" if row[1] == 1 else "care-relationship") for row in cursor.fetchall())
     return found
