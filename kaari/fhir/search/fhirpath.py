@@ -132,12 +132,74 @@ def expression_compile(expression: str, resource_type: str) -> Compiled | None:
     ast = _branches_for_type(expression_parse(expression), resource_type)
     if ast is None:
         return None
-    return _compile(ast, root)
+    return _guarded_compile(ast, root)
 
 
 def subexpression_compile(expression: str, context: frozenset[Typed]) -> Compiled:
     """Compile an expression relative to values of the given types (composite components)."""
-    return _compile(expression_parse(expression), context)
+    return _guarded_compile(expression_parse(expression), context)
+
+
+def _guarded_compile(ast: Ast, context: frozenset[Typed]) -> Compiled:
+    """Compile `ast`, skipping the evaluation when no input value has a JSON key the expression starts from.
+
+    Most parameters of a type find nothing in a given resource; the guard answers those with one dict lookup
+    per key instead of a chain of closures.
+    """
+    fn, types = _compile(ast, context)
+    direct = ast.args[0] if ast.kind == "as" else ast
+    if direct.kind == "member" and direct.args[0].kind in ("root", "this"):
+        return fn, types  # one lookup already, no cheaper to guard
+    keys = _entry_keys(ast, context)
+    if keys is None:
+        return fn, types
+    if len(keys) == 1:
+        (key,) = keys
+
+        def guarded_one(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
+            for value, _ in nodes:
+                if type(value) is dict and key in value:
+                    return fn(nodes, root)
+            return []
+
+        return guarded_one, types
+
+    def guarded(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
+        for value, _ in nodes:
+            if type(value) is dict and any(key in value for key in keys):
+                return fn(nodes, root)
+        return []
+
+    return guarded, types
+
+
+def _entry_keys(ast: Ast, context: frozenset[Typed]) -> tuple[str, ...] | None:
+    """The JSON keys of the input values that `ast` reads first, when it yields nothing without them.
+
+    None when that is not known, or not true: `exists()` and comparisons answer even for an empty input, and
+    `%resource` does not start from the input at all.
+    """
+    kind = ast.kind
+    if kind == "member":
+        base = ast.args[0]
+        if base.kind == "this":
+            types = context
+        elif base.kind == "root":
+            types = frozenset(t for t in context if type_matches(t.code, base.args[0]))
+        else:
+            return _entry_keys(base, context)
+        return tuple(dict.fromkeys(key for t in types for key, _ in member_plan(t, ast.args[1])))
+    if kind in ("as", "index") or (kind == "call" and ast.args[1] in ("where", "first")):
+        return _entry_keys(ast.args[0], context)
+    if kind == "union":
+        found: list[str] = []
+        for branch in ast.args:
+            keys = _entry_keys(branch, context)
+            if keys is None:
+                return None
+            found.extend(keys)
+        return tuple(dict.fromkeys(found))
+    return None
 
 
 def _root_of(ast: Ast) -> str | None:
@@ -187,17 +249,38 @@ def _compile_var(ast: Ast, context: frozenset[Typed]) -> Compiled:
     return resource_var, types
 
 
-def _compile_member(ast: Ast, context: frozenset[Typed]) -> Compiled:
+def _compile_member(ast: Ast, context: frozenset[Typed], wanted: str | None = None) -> Compiled:
+    """`base.name`; with `wanted`, `(base.name as wanted)`: only the keys whose type matches are read."""
     base_fn, base_types = _compile(ast.args[0], context)
     name = ast.args[1]
     plans = {t: member_plan(t, name) for t in base_types}
     plans = {t: p for t, p in plans.items() if p}
     if not plans:
         raise FhirPathError(f"no element {name} on {sorted(t.code for t in base_types)}")
+    if wanted is not None:
+        wanted = _type_canonical(wanted)
+        plans = {t: kept for t, p in plans.items() if (kept := tuple(e for e in p if type_matches(e[1].code, wanted)))}
+        if not plans:
+            raise FhirPathError(f"no value of type {wanted} possible here")
     out_types = frozenset(typed for plan in plans.values() for _, typed in plan)
     single = next(iter(plans.values())) if len(plans) == 1 and len(base_types) == 1 else None
     if single is not None and len(single) == 1:
         key, typed = single[0]
+        if ast.args[0].kind in ("root", "this"):  # the base is the input itself
+
+            def member_of_input(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
+                out: list[Node] = []
+                for value, _ in nodes:
+                    child = value.get(key) if type(value) is dict else None
+                    if child is None:
+                        continue
+                    if type(child) is list:
+                        out.extend((item, typed) for item in child if item is not None)
+                    else:
+                        out.append((child, typed))
+                return out
+
+            return member_of_input, out_types
 
         def member_one(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
             out: list[Node] = []
@@ -232,6 +315,8 @@ def _compile_member(ast: Ast, context: frozenset[Typed]) -> Compiled:
 
 
 def _compile_as(ast: Ast, context: frozenset[Typed]) -> Compiled:
+    if ast.args[0].kind == "member":
+        return _compile_member(ast.args[0], context, ast.args[1])
     base_fn, base_types = _compile(ast.args[0], context)
     wanted = _type_canonical(ast.args[1])
     kept = frozenset(t for t in base_types if type_matches(t.code, wanted))

@@ -6,12 +6,14 @@ each index table; `patient_compartments` says whose Patient compartments hold th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from kaari.fhir.search.fhirpath import Typed
+from kaari.fhir.search.fhirpath import Evaluator, Node, Typed
 from kaari.fhir.search.registry import SearchParameter, resource_parameters
 from kaari.fhir.search.types import SEARCH_TYPES
+from kaari.fhir.search.types.base import Rows
 from kaari.fhir.search.types.reference import reference_parse
 from kaari.fhir.spec import patient_compartment_params
 
@@ -20,11 +22,15 @@ from kaari.fhir.spec import patient_compartment_params
 INDEX_TABLES: dict[str, tuple[str, ...]] = {t.table: t.columns for t in SEARCH_TYPES.values() if t.table}
 
 
+IndexStep = tuple[Evaluator, Callable[[SearchParameter, int, list[Node], Rows, dict[str, Any]], None], SearchParameter]
+
+
 @cache
-def _index_plan(resource_type: str) -> tuple[tuple[SearchParameter, ...], Typed]:
+def _index_plan(resource_type: str) -> tuple[tuple[IndexStep, ...], Typed]:
+    """Per indexed parameter: its evaluator, its type's row builder, and the parameter."""
     parameters = resource_parameters(resource_type).supported.values()
-    indexed = tuple(p for p in parameters if p.indexed)
-    return indexed, Typed(resource_type, resource_type, "")
+    steps = tuple((p.evaluator, p.type.rows, p) for p in parameters if p.indexed and p.evaluator is not None)
+    return steps, Typed(resource_type, resource_type, "")
 
 
 def index_rows(resource: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
@@ -32,11 +38,10 @@ def index_rows(resource: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
     plan, root_type = _index_plan(resource["resourceType"])
     out: dict[str, list[tuple[Any, ...]]] = {table: [] for table in INDEX_TABLES}
     root = [(resource, root_type)]
-    for parameter in plan:
-        assert parameter.evaluator is not None
-        nodes = parameter.evaluator(root, resource)
+    for evaluate, rows, parameter in plan:
+        nodes = evaluate(root, resource)
         if nodes:
-            parameter.type.rows(parameter, 0, nodes, out, resource)
+            rows(parameter, 0, nodes, out, resource)
     # A value can be reached twice (`name | name.family`); identical rows would only inflate counts.
     return {table: list(dict.fromkeys(rows)) for table, rows in out.items() if rows}
 
