@@ -71,9 +71,9 @@ def calendar_problem(value: str) -> str | None:
 
 # The string and markdown regex, [ \r\n\t\S]+ with ASCII \S, allows every character but form feed and vertical tab.
 _ANY_TEXT = "[ \\r\\n\\t\\S]+"
-# Types whose values are a small vocabulary (codes, systems, profiles) that repeats from resource to resource: their
-# checks are remembered for values up to _CACHED_LENGTH characters.
-_VOCABULARY_TYPES = frozenset({"code", "uri", "canonical", "url"})
+# Types whose values repeat from resource to resource: a small vocabulary (codes, systems, profiles), and the dates
+# and times a client's resources share. Their checks are remembered for values up to _CACHED_LENGTH characters.
+_REPEATING_TYPES = frozenset({"code", "uri", "canonical", "url", "date", "dateTime", "instant"})
 _CACHED_LENGTH = 256
 
 
@@ -96,15 +96,15 @@ def _string_checker(name: str, pattern: re.Pattern[str] | None, limit: int | Non
                 return VALUE, f"{problem}, so not a valid {name}"
         return None
 
-    if name in _VOCABULARY_TYPES:
+    if name in _REPEATING_TYPES:
         remembered = lru_cache(maxsize=4096)(check_text)
 
-        def check_vocabulary(value: Any) -> Problem | None:
+        def check_repeating(value: Any) -> Problem | None:
             if value.__class__ is not str:
                 return _wrong_json("string", value)
             return remembered(value) if len(value) <= _CACHED_LENGTH else check_text(value)
 
-        return check_vocabulary
+        return check_repeating
 
     def check(value: Any) -> Problem | None:
         if value.__class__ is not str:
