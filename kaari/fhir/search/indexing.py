@@ -47,10 +47,16 @@ def index_rows(resource: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @cache
-def _compartment_plan(resource_type: str) -> tuple[SearchParameter, ...]:
+def _compartment_plan(resource_type: str) -> tuple[tuple[Evaluator, ...], Typed]:
+    """The evaluators of the type's Patient compartment parameters."""
     supported = resource_parameters(resource_type).supported
     codes = patient_compartment_params().get(resource_type, ())
-    return tuple(supported[code] for code in codes if code in supported)
+    parameters = (supported[code] for code in codes if code in supported)
+    evaluators = []
+    for parameter in parameters:
+        assert parameter.evaluator is not None
+        evaluators.append(parameter.evaluator)
+    return tuple(evaluators), Typed(resource_type, resource_type, "")
 
 
 def patient_compartments(resource: dict[str, Any]) -> list[str]:
@@ -62,10 +68,10 @@ def patient_compartments(resource: dict[str, Any]) -> list[str]:
     found: list[str] = []
     if resource_type == "Patient" and resource.get("id"):
         found.append(resource["id"])
-    root = [(resource, Typed(resource_type, resource_type, ""))]
-    for parameter in _compartment_plan(resource_type):
-        assert parameter.evaluator is not None
-        for value, typed in parameter.evaluator(root, resource):
+    plan, root_type = _compartment_plan(resource_type)
+    root = [(resource, root_type)]
+    for evaluate in plan:
+        for value, typed in evaluate(root, resource):
             if typed.code != "Reference" or not isinstance(value.get("reference"), str):
                 continue
             target = reference_parse(value["reference"])
