@@ -132,74 +132,12 @@ def expression_compile(expression: str, resource_type: str) -> Compiled | None:
     ast = _branches_for_type(expression_parse(expression), resource_type)
     if ast is None:
         return None
-    return _guarded_compile(ast, root)
+    return _compile(ast, root)
 
 
 def subexpression_compile(expression: str, context: frozenset[Typed]) -> Compiled:
     """Compile an expression relative to values of the given types (composite components)."""
-    return _guarded_compile(expression_parse(expression), context)
-
-
-def _guarded_compile(ast: Ast, context: frozenset[Typed]) -> Compiled:
-    """Compile `ast`, skipping the evaluation when no input value has a JSON key the expression starts from.
-
-    Most parameters of a type find nothing in a given resource; the guard answers those with one dict lookup
-    per key instead of a chain of closures.
-    """
-    fn, types = _compile(ast, context)
-    direct = ast.args[0] if ast.kind == "as" else ast
-    if direct.kind == "member" and direct.args[0].kind in ("root", "this"):
-        return fn, types  # one lookup already, no cheaper to guard
-    keys = _entry_keys(ast, context)
-    if keys is None:
-        return fn, types
-    if len(keys) == 1:
-        (key,) = keys
-
-        def guarded_one(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
-            for value, _ in nodes:
-                if type(value) is dict and key in value:
-                    return fn(nodes, root)
-            return []
-
-        return guarded_one, types
-
-    def guarded(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
-        for value, _ in nodes:
-            if type(value) is dict and any(key in value for key in keys):
-                return fn(nodes, root)
-        return []
-
-    return guarded, types
-
-
-def _entry_keys(ast: Ast, context: frozenset[Typed]) -> tuple[str, ...] | None:
-    """The JSON keys of the input values that `ast` reads first, when it yields nothing without them.
-
-    None when that is not known, or not true: `exists()` and comparisons answer even for an empty input, and
-    `%resource` does not start from the input at all.
-    """
-    kind = ast.kind
-    if kind == "member":
-        base = ast.args[0]
-        if base.kind == "this":
-            types = context
-        elif base.kind == "root":
-            types = frozenset(t for t in context if type_matches(t.code, base.args[0]))
-        else:
-            return _entry_keys(base, context)
-        return tuple(dict.fromkeys(key for t in types for key, _ in member_plan(t, ast.args[1])))
-    if kind in ("as", "index") or (kind == "call" and ast.args[1] in ("where", "first")):
-        return _entry_keys(ast.args[0], context)
-    if kind == "union":
-        found: list[str] = []
-        for branch in ast.args:
-            keys = _entry_keys(branch, context)
-            if keys is None:
-                return None
-            found.extend(keys)
-        return tuple(dict.fromkeys(found))
-    return None
+    return _compile(expression_parse(expression), context)
 
 
 def _root_of(ast: Ast) -> str | None:
