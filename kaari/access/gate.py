@@ -16,7 +16,7 @@ from kaari.access.principal import Principal, turvakielto_exempt
 from kaari.access.redaction import has_turvakielto, may_have_turvakielto, turvakielto_redact
 from kaari.access.registers import labels_for_system, type_register
 from kaari.access.scopes import READ, WRITE
-from kaari.fhir.store import AccessDenied, Labels, SqlRestriction, StoredResource, compartment_of
+from kaari.fhir.store import AccessDenied, Labels, SqlRestriction, StoredResource
 
 Denier = Callable[[str], NoReturn]
 
@@ -172,12 +172,18 @@ class AccessGate:
     # -- writes ----------------------------------------------------------------------------------------------
 
     def authorize_write(
-        self, *, action: str, resource_type: str, resource: dict[str, Any] | None, current: StoredResource | None
+        self,
+        *,
+        action: str,
+        resource_type: str,
+        resource: dict[str, Any] | None,
+        current: StoredResource | None,
+        compartment: str | None,
     ) -> Labels:
         principal = self.principal
         existing = current if current is not None and not current.deleted else None
         what = f"{resource_type}/{existing.id}" if existing else resource_type
-        patient = compartment_of(resource) if resource is not None else None
+        patient = compartment if resource is not None else None
         patients = [p for p in dict.fromkeys([patient, existing.compartment if existing else None]) if p]
 
         def deny(message: str) -> NoReturn:

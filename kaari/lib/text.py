@@ -5,8 +5,6 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
 
 def text_normalise(value: str) -> str:
     """Fold case and strip accents, so `ahlstrom` and `Åhlström` compare equal.
@@ -16,7 +14,8 @@ def text_normalise(value: str) -> str:
     folded form. Whitespace runs collapse to one space and the ends are trimmed.
     """
     if value.isascii():
-        return " ".join(value.translate(_ASCII_LOWER).split())
+        # On ASCII text lower() maps exactly A-Z to a-z, and is many times faster than str.translate.
+        return " ".join(value.lower().split())
     return _normalise_unicode(value)
 
 

@@ -187,17 +187,38 @@ def _compile_var(ast: Ast, context: frozenset[Typed]) -> Compiled:
     return resource_var, types
 
 
-def _compile_member(ast: Ast, context: frozenset[Typed]) -> Compiled:
+def _compile_member(ast: Ast, context: frozenset[Typed], wanted: str | None = None) -> Compiled:
+    """`base.name`; with `wanted`, `(base.name as wanted)`: only the keys whose type matches are read."""
     base_fn, base_types = _compile(ast.args[0], context)
     name = ast.args[1]
     plans = {t: member_plan(t, name) for t in base_types}
     plans = {t: p for t, p in plans.items() if p}
     if not plans:
         raise FhirPathError(f"no element {name} on {sorted(t.code for t in base_types)}")
+    if wanted is not None:
+        wanted = _type_canonical(wanted)
+        plans = {t: kept for t, p in plans.items() if (kept := tuple(e for e in p if type_matches(e[1].code, wanted)))}
+        if not plans:
+            raise FhirPathError(f"no value of type {wanted} possible here")
     out_types = frozenset(typed for plan in plans.values() for _, typed in plan)
     single = next(iter(plans.values())) if len(plans) == 1 and len(base_types) == 1 else None
     if single is not None and len(single) == 1:
         key, typed = single[0]
+        if ast.args[0].kind in ("root", "this"):  # the base is the input itself
+
+            def member_of_input(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
+                out: list[Node] = []
+                for value, _ in nodes:
+                    child = value.get(key) if type(value) is dict else None
+                    if child is None:
+                        continue
+                    if type(child) is list:
+                        out.extend((item, typed) for item in child if item is not None)
+                    else:
+                        out.append((child, typed))
+                return out
+
+            return member_of_input, out_types
 
         def member_one(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
             out: list[Node] = []
@@ -232,6 +253,8 @@ def _compile_member(ast: Ast, context: frozenset[Typed]) -> Compiled:
 
 
 def _compile_as(ast: Ast, context: frozenset[Typed]) -> Compiled:
+    if ast.args[0].kind == "member":
+        return _compile_member(ast.args[0], context, ast.args[1])
     base_fn, base_types = _compile(ast.args[0], context)
     wanted = _type_canonical(ast.args[1])
     kept = frozenset(t for t in base_types if type_matches(t.code, wanted))

@@ -6,12 +6,14 @@ each index table; `patient_compartments` says whose Patient compartments hold th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from kaari.fhir.search.fhirpath import Typed
+from kaari.fhir.search.fhirpath import Evaluator, Node, Typed
 from kaari.fhir.search.registry import SearchParameter, resource_parameters
 from kaari.fhir.search.types import SEARCH_TYPES
+from kaari.fhir.search.types.base import Rows
 from kaari.fhir.search.types.reference import reference_parse
 from kaari.fhir.spec import patient_compartment_params
 
@@ -20,11 +22,15 @@ from kaari.fhir.spec import patient_compartment_params
 INDEX_TABLES: dict[str, tuple[str, ...]] = {t.table: t.columns for t in SEARCH_TYPES.values() if t.table}
 
 
+IndexStep = tuple[Evaluator, Callable[[SearchParameter, int, list[Node], Rows, dict[str, Any]], None], SearchParameter]
+
+
 @cache
-def _index_plan(resource_type: str) -> tuple[tuple[SearchParameter, ...], Typed]:
+def _index_plan(resource_type: str) -> tuple[tuple[IndexStep, ...], Typed]:
+    """Per indexed parameter: its evaluator, its type's row builder, and the parameter."""
     parameters = resource_parameters(resource_type).supported.values()
-    indexed = tuple(p for p in parameters if p.indexed)
-    return indexed, Typed(resource_type, resource_type, "")
+    steps = tuple((p.evaluator, p.type.rows, p) for p in parameters if p.indexed and p.evaluator is not None)
+    return steps, Typed(resource_type, resource_type, "")
 
 
 def index_rows(resource: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
@@ -32,20 +38,25 @@ def index_rows(resource: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
     plan, root_type = _index_plan(resource["resourceType"])
     out: dict[str, list[tuple[Any, ...]]] = {table: [] for table in INDEX_TABLES}
     root = [(resource, root_type)]
-    for parameter in plan:
-        assert parameter.evaluator is not None
-        nodes = parameter.evaluator(root, resource)
+    for evaluate, rows, parameter in plan:
+        nodes = evaluate(root, resource)
         if nodes:
-            parameter.type.rows(parameter, 0, nodes, out, resource)
+            rows(parameter, 0, nodes, out, resource)
     # A value can be reached twice (`name | name.family`); identical rows would only inflate counts.
     return {table: list(dict.fromkeys(rows)) for table, rows in out.items() if rows}
 
 
 @cache
-def _compartment_plan(resource_type: str) -> tuple[SearchParameter, ...]:
+def _compartment_plan(resource_type: str) -> tuple[tuple[Evaluator, ...], Typed]:
+    """The evaluators of the type's Patient compartment parameters."""
     supported = resource_parameters(resource_type).supported
     codes = patient_compartment_params().get(resource_type, ())
-    return tuple(supported[code] for code in codes if code in supported)
+    parameters = (supported[code] for code in codes if code in supported)
+    evaluators = []
+    for parameter in parameters:
+        assert parameter.evaluator is not None
+        evaluators.append(parameter.evaluator)
+    return tuple(evaluators), Typed(resource_type, resource_type, "")
 
 
 def patient_compartments(resource: dict[str, Any]) -> list[str]:
@@ -57,10 +68,10 @@ def patient_compartments(resource: dict[str, Any]) -> list[str]:
     found: list[str] = []
     if resource_type == "Patient" and resource.get("id"):
         found.append(resource["id"])
-    root = [(resource, Typed(resource_type, resource_type, ""))]
-    for parameter in _compartment_plan(resource_type):
-        assert parameter.evaluator is not None
-        for value, typed in parameter.evaluator(root, resource):
+    plan, root_type = _compartment_plan(resource_type)
+    root = [(resource, root_type)]
+    for evaluate in plan:
+        for value, typed in evaluate(root, resource):
             if typed.code != "Reference" or not isinstance(value.get("reference"), str):
                 continue
             target = reference_parse(value["reference"])

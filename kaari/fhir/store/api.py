@@ -494,8 +494,9 @@ class Store:
         resource_type = resource["resourceType"]
         if current is not None and not current.deleted:
             self.authorize_read(current)
+        patient = indexing.compartment_of(resource)
         labels = self.gate.authorize_write(
-            action=action, resource_type=resource_type, resource=resource, current=current
+            action=action, resource_type=resource_type, resource=resource, current=current, compartment=patient
         )
         moment = _now()
         if current is not None and moment <= current.last_updated:
@@ -512,6 +513,9 @@ class Store:
             if key not in body:
                 body[key] = value
         stored_labels = labels_of(body)
+        # The body differs from `resource` only in id and meta: of the compartments, only a Patient's own
+        # depends on those.
+        compartment = indexing.compartment_of(body) if resource_type == "Patient" else patient
         return WritePlan(
             resource_type=resource_type,
             logical_id=logical_id,
@@ -520,7 +524,7 @@ class Store:
             deleted=False,
             body=json_dumps(body),
             method=method,
-            compartment=indexing.compartment_of(body),
+            compartment=compartment,
             register=stored_labels.register,
             keeper=stored_labels.keeper,
             pk=current.pk if current is not None else None,
@@ -530,7 +534,9 @@ class Store:
 
     def deletion_plan(self, current: StoredResource) -> WritePlan:
         self.authorize_read(current)
-        self.gate.authorize_write(action="delete", resource_type=current.resource_type, resource=None, current=current)
+        self.gate.authorize_write(
+            action="delete", resource_type=current.resource_type, resource=None, current=current, compartment=None
+        )
         moment = max(_now(), current.last_updated + timedelta(milliseconds=1))
         return WritePlan(
             resource_type=current.resource_type,

@@ -159,7 +159,9 @@ def bundle_entries(bundle: Any, expected_type: str) -> list[Any]:
     return entries
 
 
-_QUOTED_URN = re.compile(rb'(?<=")urn:(?:uuid|oid):[^"\\]+(?=\\?")')
+# The opening quote is matched rather than looked behind for: the literal `"urn:` lets the regex engine skip
+# ahead instead of trying every position of the text, about three times faster.
+_QUOTED_URN = re.compile(rb'"(urn:(?:uuid|oid):[^"\\]+)(?=\\?")')
 
 
 _CONDITIONAL_REFERENCE = re.compile(rb'"reference":"([A-Z][A-Za-z]*\?[^"\\]*)"')
@@ -178,11 +180,15 @@ class ReferenceRewriter:
 
     def rewrite_text(self, text: bytes) -> bytes:
         if self.urns and b"urn:" in text:
-            text = _QUOTED_URN.sub(lambda m: self.urns.get(m.group(0), m.group(0)), text)
+            text = _QUOTED_URN.sub(self._urn_replace, text)
         for quoted, replacement in self.others:
             if quoted in text:
                 text = text.replace(quoted, replacement)
         return text
+
+    def _urn_replace(self, match: re.Match[bytes]) -> bytes:
+        urn = match.group(1)
+        return b'"' + self.urns.get(urn, urn)
 
     def rewrite(self, resource: dict[str, Any]) -> dict[str, Any]:
         return dict(json_loads(self.rewrite_text(json_dumps(resource))))

@@ -43,9 +43,16 @@ class Gate(Protocol):
         """Raise AccessDenied unless the actor may see this resource; `basis` is `read_check` evaluated on it."""
 
     def authorize_write(
-        self, *, action: str, resource_type: str, resource: dict[str, Any] | None, current: StoredResource | None
+        self,
+        *,
+        action: str,
+        resource_type: str,
+        resource: dict[str, Any] | None,
+        current: StoredResource | None,
+        compartment: str | None,
     ) -> Labels:
-        """Raise AccessDenied unless the actor may write; return the labels the write carries."""
+        """Raise AccessDenied unless the actor may write; return the labels the write carries. `compartment` is
+        the Patient whose compartment holds `resource` (`compartment_of`), which the store has computed already."""
 
     def restriction(self, resource_type: str | None, *, patient: str | None = None) -> SqlRestriction | None:
         """The condition every disclosed search result, include, count and history entry must meet. `patient`, when
@@ -71,7 +78,13 @@ class TrustedGate:
         return None
 
     def authorize_write(
-        self, *, action: str, resource_type: str, resource: dict[str, Any] | None, current: StoredResource | None
+        self,
+        *,
+        action: str,
+        resource_type: str,
+        resource: dict[str, Any] | None,
+        current: StoredResource | None,
+        compartment: str | None,
     ) -> Labels:
         return Labels()
 

@@ -281,13 +281,17 @@ def writes_apply(plans: Sequence[WritePlan], index_tables: dict[str, tuple[str, 
     """Write every plan: current rows, versions, index rows and unique identities. Runs in the caller's transaction."""
     if not plans:
         return
+    fresh = [plan.pk is None for plan in plans]
     new = [plan for plan in plans if plan.pk is None]
     updated = [plan for plan in plans if plan.pk is not None]
     existing = [plan.pk for plan in updated if plan.pk is not None]
     for plan, pk in zip(new, _pks_allocate(len(new)) if new else [], strict=True):
         plan.pk = pk
+    # One row per plan serves both the current table (new resources) and the version table.
+    rows = [_current_row(plan) for plan in plans]
     with connection.cursor() as cursor:
-        _bulk_insert(cursor, "fhir_resource", RESOURCE_COLUMNS.split(", "), [_current_row(plan) for plan in new])
+        new_rows = [row for row, is_new in zip(rows, fresh, strict=True) if is_new]
+        _bulk_insert(cursor, "fhir_resource", RESOURCE_COLUMNS.split(", "), new_rows)
         if updated:
             cursor.executemany(
                 "UPDATE fhir_resource SET version_id = %s, last_updated = %s, deleted = %s, body = %s,"
@@ -310,7 +314,7 @@ def writes_apply(plans: Sequence[WritePlan], index_tables: dict[str, tuple[str, 
             cursor,
             "fhir_resource_version",
             VERSION_COLUMNS.split(", ")[1:],
-            [_current_row(plan)[1:] + (plan.method,) for plan in plans],
+            [row[1:] + (plan.method,) for plan, row in zip(plans, rows, strict=True)],
         )
         if existing:
             _index_rows_delete(cursor, existing, index_tables)

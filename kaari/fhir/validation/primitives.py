@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
@@ -68,13 +69,21 @@ def calendar_problem(value: str) -> str | None:
     return None
 
 
+# The string and markdown regex, [ \r\n\t\S]+ with ASCII \S, allows every character but form feed and vertical tab.
+_ANY_TEXT = "[ \\r\\n\\t\\S]+"
+# Types whose values repeat from resource to resource: a small vocabulary (codes, systems, profiles), and the dates
+# and times a client's resources share. Their checks are remembered for values up to _CACHED_LENGTH characters.
+_REPEATING_TYPES = frozenset({"code", "uri", "canonical", "url", "date", "dateTime", "instant"})
+_CACHED_LENGTH = 256
+
+
 def _string_checker(name: str, pattern: re.Pattern[str] | None, limit: int | None) -> Checker:
-    fullmatch = pattern.fullmatch if pattern is not None else None
+    fullmatch: Callable[[str], object] | None = pattern.fullmatch if pattern is not None else None
+    if pattern is not None and pattern.pattern == _ANY_TEXT:
+        fullmatch = _any_text_fullmatch
     dated = name in {"date", "dateTime", "instant"}
 
-    def check(value: Any) -> Problem | None:
-        if value.__class__ is not str:
-            return _wrong_json("string", value)
+    def check_text(value: str) -> Problem | None:
         if not value:
             return STRUCTURE, "must not be an empty string (FHIR JSON has no empty values)"
         if limit is not None and len(value) > limit:
@@ -87,7 +96,27 @@ def _string_checker(name: str, pattern: re.Pattern[str] | None, limit: int | Non
                 return VALUE, f"{problem}, so not a valid {name}"
         return None
 
+    if name in _REPEATING_TYPES:
+        remembered = lru_cache(maxsize=4096)(check_text)
+
+        def check_repeating(value: Any) -> Problem | None:
+            if value.__class__ is not str:
+                return _wrong_json("string", value)
+            return remembered(value) if len(value) <= _CACHED_LENGTH else check_text(value)
+
+        return check_repeating
+
+    def check(value: Any) -> Problem | None:
+        if value.__class__ is not str:
+            return _wrong_json("string", value)
+        return check_text(value)
+
     return check
+
+
+def _any_text_fullmatch(value: str) -> bool | None:
+    """`fullmatch` of the string regex, for a non-empty value: True, or None when it does not match."""
+    return None if "\f" in value or "\v" in value else True
 
 
 def _boolean(value: Any) -> Problem | None:

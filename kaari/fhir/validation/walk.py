@@ -6,6 +6,7 @@ descends into an object; messages are formatted only for problems.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from .issues import CODE_INVALID, INVALID, REQUIRED, STRUCTURE, TOO_COSTLY, IssueList
@@ -65,7 +66,9 @@ def walk_object(obj: dict[str, Any], node: Node, path: str, depth: int, issues: 
             elif field.is_list:
                 issues.error(STRUCTURE, f"{path}.{key}", f"{field.name} repeats, so it must be a JSON array")
             elif value is not None:
-                walk_primitive(value, field, f"{path}.{key}", issues)
+                # Checked here first: the call, the location and the message are only needed for a problem.
+                if field.check(value) is not None or (field.codes is not None and value not in field.codes):
+                    walk_primitive(value, field, f"{path}.{key}", issues)
             elif obj.get("_" + key) is None:
                 issues.error(STRUCTURE, f"{path}.{key}", "null is not allowed here")
         elif kind == COMPLEX or kind == RESOURCE:  # noqa: SIM109 - a tuple per property costs more than two ints
@@ -118,9 +121,11 @@ def walk_primitive(value: Any, field: Field, path: str, issues: IssueList) -> No
 def walk_primitive_list(
     obj: dict[str, Any], key: str, values: list[Any], field: Field, path: str, issues: IssueList
 ) -> None:
+    check, codes = field.check, field.codes
     for index, value in enumerate(values):
         if value is not None:
-            walk_primitive(value, field, f"{path}.{key}[{index}]", issues)
+            if check(value) is not None or (codes is not None and value not in codes):
+                walk_primitive(value, field, f"{path}.{key}[{index}]", issues)
             continue
         extensions = obj.get("_" + key)
         if extensions.__class__ is not list or len(extensions) <= index or extensions[index] is None:
@@ -218,7 +223,7 @@ def check_reference_target(
     reference = value.get("reference")
     if reference.__class__ is not str or reference[:1] == "#" or reference.startswith("urn:"):
         return
-    target = reference_type(reference, compiled()[0])
+    target = _known_reference_type(reference) if len(reference) <= 256 else reference_type(reference, compiled()[0])
     if target is not None and target not in targets:
         allowed = ", ".join(sorted(targets))
         issues.error(INVALID, f"{path}.reference", f"{name} may refer to {allowed}, not {target}")
@@ -235,3 +240,8 @@ def reference_type(reference: str, known: dict[str, Node]) -> str | None:
     if len(parts) >= 2 and parts[-2] in known:
         return parts[-2]
     return None
+
+
+@lru_cache(maxsize=8192)  # resources of one client refer to the same few Patients and Encounters over and over
+def _known_reference_type(reference: str) -> str | None:
+    return reference_type(reference, compiled()[0])

@@ -35,20 +35,32 @@ class Composite(SearchType):
     def rows(self, param: SearchParameter, grp: int, nodes: list[Node], out: Rows, root: dict[str, Any]) -> None:
         # Only elements that give index rows for every component are indexed: no search can match the
         # others, and :missing on a composite means "no element with every component".
+        # The components are evaluated first, as that is cheap and pure: an element without a value for one of
+        # them (an Observation with a valueQuantity, for code-value-concept) then costs no rows built in vain.
         for group, node in enumerate(nodes, start=1):
-            found: list[tuple[str, list[tuple[Any, ...]]]] = []
+            values: list[list[Node]] = []
             for component in param.components:
                 assert component.evaluator is not None
-                values = component.evaluator([node], root)
-                rows: Rows = {component.type.table: []}
-                if values:
-                    component.type.rows(component, group, values, rows, root)
-                if not rows[component.type.table]:
+                component_values = component.evaluator([node], root)
+                if not component_values:
                     break
-                found.append((component.type.table, rows[component.type.table]))
+                values.append(component_values)
             else:
-                for table, component_rows in found:
-                    out[table].extend(component_rows)
+                self._group_rows(param, group, values, out, root)
+
+    @staticmethod
+    def _group_rows(
+        param: SearchParameter, group: int, values: list[list[Node]], out: Rows, root: dict[str, Any]
+    ) -> None:
+        found: list[tuple[str, list[tuple[Any, ...]]]] = []
+        for component, component_values in zip(param.components, values, strict=True):
+            rows: Rows = {component.type.table: []}
+            component.type.rows(component, group, component_values, rows, root)
+            if not rows[component.type.table]:
+                return
+            found.append((component.type.table, rows[component.type.table]))
+        for table, component_rows in found:
+            out[table].extend(component_rows)
 
     def value_parse(self, raw: str, modifier: str | None, param: SearchParameter, context: QueryContext) -> Any:
         modifier_check(modifier, frozenset(), param)

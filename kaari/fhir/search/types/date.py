@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -51,6 +52,15 @@ def _month_end_ms(year: int, month: int) -> int:
 
 def date_range_ms(text: str) -> tuple[int, int] | None:
     """The instants an ISO date, dateTime or instant covers, at its precision; None when malformed."""
+    return _date_range_remembered(text) if len(text) <= 64 else _date_range(text)
+
+
+@lru_cache(maxsize=4096)  # a client's resources share dates: the observations of one encounter, for one
+def _date_range_remembered(text: str) -> tuple[int, int] | None:
+    return _date_range(text)
+
+
+def _date_range(text: str) -> tuple[int, int] | None:
     match = _DATE.fullmatch(text)
     if match is None:
         return None

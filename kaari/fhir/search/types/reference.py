@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kaari.fhir.search.fhirpath import Node
@@ -44,6 +45,7 @@ class ReferenceTarget:
     url: str
 
 
+@lru_cache(maxsize=8192)  # a load refers to the same Patient and Encounter over and over
 def reference_parse(literal: str) -> ReferenceTarget:
     match = _LITERAL.match(literal)
     if match is None or match.group("type") not in resource_types():
