@@ -29,16 +29,19 @@ def bundles_count(paths: list[Path]) -> int:
     return sum(len(json.loads(p.read_text())["entry"]) for p in paths)
 
 
-def load_benchmark(env: dict[str, str], paths: list[Path], passes: int) -> tuple[int, float]:
+def load_benchmark(env: dict[str, str], paths: list[Path], passes: int) -> tuple[int, float, float]:
+    """(resources loaded, seconds the loading took by the command's own clock, seconds of the whole process)."""
     args = ["load", "--quiet", *[str(p) for p in paths] * passes]
     started = time.perf_counter()
     result = kaari(args, env)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"kaari load failed:\n{result.stderr[-2000:]}")
-    match = re.search(r"Loaded (\d+) resources", result.stdout)
-    print(f"  ({result.stdout.strip().splitlines()[-1]})")
-    return int(match.group(1)) if match else 0, elapsed
+    match = re.search(r"Loaded (\d+) resources from \d+ files in [\d.]+ s \((\d+) resources/s\)", result.stdout)
+    if match is None:
+        raise SystemExit(f"kaari load did not report: {result.stdout[-500:]}")
+    loaded = int(match.group(1))
+    return loaded, loaded / max(1, int(match.group(2))), elapsed
 
 
 def http_benchmark(env: dict[str, str], paths: list[Path], passes: int, clients: int) -> tuple[int, float]:
@@ -80,10 +83,10 @@ def main() -> None:
     migrate = kaari(["migrate", "-v0"], env)
     if migrate.returncode != 0:
         raise SystemExit(migrate.stderr)
-    loaded, seconds = load_benchmark(env, paths, options.passes)
+    loaded, loading, whole = load_benchmark(env, paths, options.passes)
     print(
-        f"kaari load:        {loaded:>7} resources in {seconds:6.1f} s = {loaded / seconds:7.0f} resources/s"
-        " (target 3000)"
+        f"kaari load:        {loaded:>7} resources in {loading:6.1f} s = {loaded / loading:7.0f} resources/s"
+        f" (target 3000); with the process's start-up ({whole - loading:.1f} s): {loaded / whole:.0f} resources/s"
     )
 
     env = kaari_env(database_fresh(options.database))

@@ -141,8 +141,12 @@ class ReferenceIndex(SearchIndex):
         db_table = "fhir_idx_reference"
         indexes = [
             models.Index(fields=["resource_id", "param"], name="fhir_idx_reference_res"),
+            # `url` and `resource_id` ride along (PostgreSQL), so that following references backwards (chains,
+            # _revinclude, compartments) reads this index alone instead of visiting a table row per reference.
             models.Index(
-                fields=["target_id", "target_type", "resource_type", "param"], name="fhir_idx_reference_target"
+                fields=["target_id", "target_type", "resource_type", "param"],
+                name="fhir_idx_reference_target",
+                include=["url", "resource_id"],
             ),
             models.Index(fields=["url"], name="fhir_idx_reference_url", condition=~models.Q(url="")),
             models.Index(
