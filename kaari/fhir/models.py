@@ -105,7 +105,10 @@ class StringIndex(SearchIndex):
         db_table = "fhir_idx_string"
         indexes = [
             models.Index(fields=["resource_id", "param"], name="fhir_idx_string_res"),
-            models.Index(fields=["resource_type", "param", "value"], name="fhir_idx_string_value"),
+            # `resource_id` rides along (PostgreSQL): a name-prefix search reads this index alone.
+            models.Index(
+                fields=["resource_type", "param", "value"], name="fhir_idx_string_value", include=["resource_id"]
+            ),
         ]
 
 
