@@ -183,8 +183,7 @@ class AccessGate:
         principal = self.principal
         existing = current if current is not None and not current.deleted else None
         what = f"{resource_type}/{existing.id}" if existing else resource_type
-        patient = compartment if resource is not None else None
-        patients = [p for p in dict.fromkeys([patient, existing.compartment if existing else None]) if p]
+        patients = [p for p in dict.fromkeys([compartment, existing.compartment if existing else None]) if p]
 
         def deny(message: str) -> NoReturn:
             self._deny(message, action=action, patient=patients[0] if patients else None, what=what)

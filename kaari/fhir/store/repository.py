@@ -23,6 +23,8 @@ RESOURCE_COLUMNS = (
 VERSION_COLUMNS = (
     "id, resource_type, logical_id, version_id, last_updated, deleted, body, compartment, register, keeper, method"
 )
+# The current row's columns on the alias `r`, for queries that add the gate's condition over `r`.
+_R_COLUMNS = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
 
 
 @dataclass
@@ -105,9 +107,6 @@ def current_get(resource_type: str, logical_id: str, *, for_update: bool = False
     return _stored(row) if row else None
 
 
-_R_COLUMNS = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
-
-
 def current_get_checked(
     resource_type: str, logical_id: str, check: tuple[str, tuple[Any, ...]]
 ) -> tuple[StoredResource | None, str | None]:
@@ -141,9 +140,10 @@ def current_page(
     if restriction is not None:
         where += f" AND ({restriction[0]})"
         params.extend(restriction[1])
-    columns = ", ".join(f"r.{c.strip()}" for c in RESOURCE_COLUMNS.split(","))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM fhir_resource r WHERE {where} ORDER BY r.id LIMIT %s", [*params, count])
+        cursor.execute(
+            f"SELECT {_R_COLUMNS} FROM fhir_resource r WHERE {where} ORDER BY r.id LIMIT %s", [*params, count]
+        )
         return [_stored(row) for row in cursor.fetchall()]
 
 
