@@ -11,11 +11,11 @@ import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
 from kaari.fhir.spec import TypeDefinition
+from kaari.lib.memo import short_text_memo
 
 from .issues import STRUCTURE, VALUE
 
@@ -96,20 +96,14 @@ def _string_checker(name: str, pattern: re.Pattern[str] | None, limit: int | Non
                 return VALUE, f"{problem}, so not a valid {name}"
         return None
 
-    if name in _REPEATING_TYPES:
-        remembered = lru_cache(maxsize=4096)(check_text)
-
-        def check_repeating(value: Any) -> Problem | None:
-            if value.__class__ is not str:
-                return _wrong_json("string", value)
-            return remembered(value) if len(value) <= _CACHED_LENGTH else check_text(value)
-
-        return check_repeating
+    text_check = (
+        short_text_memo(maxsize=4096, length=_CACHED_LENGTH)(check_text) if name in _REPEATING_TYPES else check_text
+    )
 
     def check(value: Any) -> Problem | None:
         if value.__class__ is not str:
             return _wrong_json("string", value)
-        return check_text(value)
+        return text_check(value)
 
     return check
 

@@ -6,8 +6,9 @@ descends into an object; messages are formatted only for problems.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
+
+from kaari.lib.memo import short_text_memo
 
 from .issues import CODE_INVALID, INVALID, REQUIRED, STRUCTURE, TOO_COSTLY, IssueList
 from .primitives import json_kind
@@ -223,7 +224,7 @@ def check_reference_target(
     reference = value.get("reference")
     if reference.__class__ is not str or reference[:1] == "#" or reference.startswith("urn:"):
         return
-    target = _known_reference_type(reference) if len(reference) <= 256 else reference_type(reference, compiled()[0])
+    target = _known_reference_type(reference)
     if target is not None and target not in targets:
         allowed = ", ".join(sorted(targets))
         issues.error(INVALID, f"{path}.reference", f"{name} may refer to {allowed}, not {target}")
@@ -242,6 +243,6 @@ def reference_type(reference: str, known: dict[str, Node]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)  # resources of one client refer to the same few Patients and Encounters over and over
+@short_text_memo(maxsize=8192, length=256)  # one client's resources refer to the same Patients and Encounters
 def _known_reference_type(reference: str) -> str | None:
     return reference_type(reference, compiled()[0])

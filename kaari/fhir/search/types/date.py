@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -22,6 +21,7 @@ from django.db import connection
 from kaari.fhir.search.fhirpath import Node
 from kaari.fhir.search.sql import SqlFragment, sql_any
 from kaari.fhir.search.types.base import QueryContext, Rows, SearchError, SearchType, modifier_check
+from kaari.lib.memo import short_text_memo
 
 if TYPE_CHECKING:
     from kaari.fhir.search.registry import SearchParameter
@@ -50,17 +50,9 @@ def _month_end_ms(year: int, month: int) -> int:
     return _day_ms(year, month + 1, 1) - 1
 
 
+@short_text_memo(maxsize=4096, length=64)  # a client's resources share dates: one encounter's observations
 def date_range_ms(text: str) -> tuple[int, int] | None:
     """The instants an ISO date, dateTime or instant covers, at its precision; None when malformed."""
-    return _date_range_remembered(text) if len(text) <= 64 else _date_range(text)
-
-
-@lru_cache(maxsize=4096)  # a client's resources share dates: the observations of one encounter, for one
-def _date_range_remembered(text: str) -> tuple[int, int] | None:
-    return _date_range(text)
-
-
-def _date_range(text: str) -> tuple[int, int] | None:
     match = _DATE.fullmatch(text)
     if match is None:
         return None
