@@ -204,25 +204,11 @@ def _compile_member(ast: Ast, context: frozenset[Typed], wanted: str | None = No
     single = next(iter(plans.values())) if len(plans) == 1 and len(base_types) == 1 else None
     if single is not None and len(single) == 1:
         key, typed = single[0]
-        if ast.args[0].kind in ("root", "this"):  # the base is the input itself
-
-            def member_of_input(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
-                out: list[Node] = []
-                for value, _ in nodes:
-                    child = value.get(key) if type(value) is dict else None
-                    if child is None:
-                        continue
-                    if type(child) is list:
-                        out.extend((item, typed) for item in child if item is not None)
-                    else:
-                        out.append((child, typed))
-                return out
-
-            return member_of_input, out_types
+        of_input = ast.args[0].kind in ("root", "this")  # the base is the input itself: no call to evaluate it
 
         def member_one(nodes: list[Node], root: dict[str, Any]) -> list[Node]:
             out: list[Node] = []
-            for value, _ in base_fn(nodes, root):
+            for value, _ in nodes if of_input else base_fn(nodes, root):
                 child = value.get(key) if type(value) is dict else None
                 if child is None:
                     continue
