@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from kaari.access import conf, policy
+from kaari.access import conf, decisions, policy
 from kaari.access.audit.log import AccessScope, entry_write
 from kaari.access.principal import Principal, turvakielto_exempt
 from kaari.access.redaction import has_turvakielto, may_have_turvakielto, turvakielto_redact
@@ -24,11 +24,17 @@ Denier = Callable[[str], NoReturn]
 OPENING_REFERENCES = {"Encounter": "serviceProvider", "EpisodeOfCare": "managingOrganization"}
 
 
+_ROW_GENERATION = SqlRestriction(decisions.ROW_GENERATION)
+
+
 class AccessGate:
     def __init__(self, principal: Principal, *, scope: AccessScope | None = None) -> None:
         self.principal = principal
         self.scope = scope
-        self._basis = policy.basis_expression(principal)
+        call = policy.actor_call(principal)
+        self._basis = call.sql if call is not None else policy.basis_expression(principal)
+        # A professional on PostgreSQL: decisions cached per client (kaari.access.decisions).
+        self._call = call if call is not None and call.facts is not None else None
         self._row_bases: dict[int, str] = {}
         self._patient_bases: dict[str, str] = {}
 
@@ -113,22 +119,26 @@ class AccessGate:
     # -- reads -----------------------------------------------------------------------------------------------
 
     def read_check(self, resource_type: str) -> SqlRestriction | None:
+        if self._call is not None:
+            return _ROW_GENERATION
         if self._basis is None:
             return None
         return SqlRestriction(self._basis.text, tuple(self._basis.params))
 
     def authorize_read(self, stored: StoredResource, *, basis: str | None) -> None:
-        what = f"{stored.resource_type}/{stored.id}"
+        if self._call is not None:
+            basis = self._cached_basis(stored, basis)
         if not self.principal.scopes.allows(stored.resource_type, READ):
             self._deny(
                 f"Your access does not cover reading {stored.resource_type}",
                 action="read",
                 patient=stored.compartment,
-                what=what,
+                what=f"{stored.resource_type}/{stored.id}",
             )
         if self.principal.is_system:
             basis = "system"
         if basis is None:
+            what = f"{stored.resource_type}/{stored.id}"
             self._deny(
                 f"No care relationship, consent or other basis lets you see {what}",
                 action="read",
@@ -136,6 +146,17 @@ class AccessGate:
                 what=what,
             )
         self._row_bases[stored.pk] = basis
+
+    def _cached_basis(self, stored: StoredResource, generation: str | None) -> str | None:
+        """The basis for a row whose read gave the client's generation (`decisions.ROW_GENERATION`)."""
+        assert self._call is not None and self._call.facts is not None
+        if not stored.compartment:
+            return "non-client"
+        found = decisions.for_row(
+            self._call, stored.compartment, None if generation in (None, "-") else int(str(generation))
+        )
+        facts = self._call.facts
+        return found.basis(facts.unit, stored.resource_type in facts.client_level, stored.register, stored.keeper)
 
     def restriction(self, resource_type: str | None, *, patient: str | None = None) -> SqlRestriction | None:
         parts: list[policy.Sql] = []
@@ -146,7 +167,14 @@ class AccessGate:
             types = policy.type_filter(self.principal.scopes.types_for(READ))
             if types is not None:
                 parts.append(types)
-        condition = policy.filter_expression(self.principal, patient=patient)
+        condition: policy.Sql | None
+        if self._call is not None and patient:
+            cached = decisions.for_search(self._call, patient)
+            condition = decisions.search_filter(self._call, patient, cached)
+            if cached.log_basis is not None:
+                self._patient_bases.setdefault(patient, cached.log_basis)
+        else:
+            condition = policy.filter_expression(self.principal, patient=patient)
         if condition is not None:
             parts.append(condition)
         if not parts:

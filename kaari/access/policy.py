@@ -19,7 +19,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 from psycopg import sql as psycopg_sql
 
 from kaari.access import conf
@@ -259,17 +261,58 @@ def postgres_functions_sql() -> list[str]:
             f"CREATE OR REPLACE FUNCTION {name}({args}) RETURNS text LANGUAGE plpgsql STABLE AS $kaari$"
             f" BEGIN RETURN ({bodies[name]}); END $kaari$"
         )
+    return statements + _generation_triggers_sql()
+
+
+# The tables the professional's rules read about a client; a change to any of them gives the client a new
+# generation (access_policy_generation), drawn from a sequence so that no number returns after a rollback.
+GENERATION_TABLES = ("access_consent_rule", "access_care_relationship", "access_emergency")
+
+
+def _generation_triggers_sql() -> list[str]:
+    def bump(rows: str) -> str:
+        return (
+            "INSERT INTO access_policy_generation (patient_id, generation)"
+            f" SELECT p, nextval('access_policy_generation_seq') FROM ({rows} ORDER BY 1) s"
+            " ON CONFLICT (patient_id) DO UPDATE SET generation = EXCLUDED.generation;"
+        )
+
+    statements = [
+        "CREATE SEQUENCE IF NOT EXISTS access_policy_generation_seq",
+        "CREATE OR REPLACE FUNCTION kaari_policy_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $kaari$"
+        " BEGIN"
+        " IF TG_OP = 'TRUNCATE' THEN"
+        " UPDATE access_policy_generation SET generation = nextval('access_policy_generation_seq');"
+        f" ELSIF TG_OP = 'INSERT' THEN {bump('SELECT DISTINCT patient_id AS p FROM kaari_new')}"
+        " ELSIF TG_OP = 'UPDATE' THEN"
+        f" {bump('SELECT patient_id AS p FROM kaari_new UNION SELECT patient_id FROM kaari_old')}"
+        f" ELSE {bump('SELECT DISTINCT patient_id AS p FROM kaari_old')}"
+        " END IF; RETURN NULL; END $kaari$",
+    ]
+    events = {
+        "INSERT": "REFERENCING NEW TABLE AS kaari_new",
+        "UPDATE": "REFERENCING OLD TABLE AS kaari_old NEW TABLE AS kaari_new",
+        "DELETE": "REFERENCING OLD TABLE AS kaari_old",
+        "TRUNCATE": "",
+    }
+    for table in GENERATION_TABLES:
+        for event, transition in events.items():
+            statements.append(
+                f"CREATE OR REPLACE TRIGGER kaari_policy_{event.lower()} AFTER {event} ON {table} {transition}"
+                " FOR EACH STATEMENT EXECUTE FUNCTION kaari_policy_generation_bump()"
+            )
     return statements
 
 
 def _function_call(function: tuple[str, list[tuple[str, str]], list[tuple[str, str]]], facts: Any) -> Sql:
     """The call with the actor's facts written into the text as quoted literals: the text is built once per
     actor, and each read then sends no parameters of its own beyond the row's key."""
-    name, row_args, fact_args = function
-    text = f"{name}(" + ", ".join(f"r.{arg}" for arg, _ in row_args)
-    for arg, kind in fact_args:
-        text += f", {_literal(getattr(facts, arg))}::{kind}"
-    return Sql(text + ")")
+    name, row_args, _ = function
+    return Sql(f"{name}(" + ", ".join(f"r.{arg}" for arg, _ in row_args) + _facts_literals(function, facts) + ")")
+
+
+def _facts_literals(function: tuple[str, list[tuple[str, str]], list[tuple[str, str]]], facts: Any) -> str:
+    return "".join(f", {_literal(getattr(facts, arg))}::{kind}" for arg, kind in function[2])
 
 
 def _literal(value: Any) -> str:
@@ -277,34 +320,60 @@ def _literal(value: Any) -> str:
     return psycopg_sql.Literal(value).as_string(None).replace("%", "%%")
 
 
-_calls_by_identity: dict[int, tuple[Principal, int, frozenset[str], Sql]] = {}
+@dataclass(frozen=True)
+class ActorCall:
+    """A PostgreSQL actor's rule function call over the row `r`, built once per actor. For a professional it also
+    keeps their facts and the facts as the call's literal arguments, for decisions about given rows
+    (kaari.access.decisions)."""
+
+    sql: Sql
+    facts: ProfessionalFacts | None = None
+    tail: str = ""
+
+
+_calls_by_identity: dict[int, tuple[Principal, ActorCall | None]] = {}
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs: Any) -> None:
+    # The calls hold the access settings (tests change them); in production they are fixed for the process.
+    if setting.startswith("KAARI_"):
+        _calls_by_identity.clear()
 
 
 @lru_cache(maxsize=4096)
-def _function_call_cached(principal: Principal, recent_days: int, client_level: frozenset[str]) -> Sql:
+def _function_call_cached(principal: Principal, recent_days: int, client_level: frozenset[str]) -> ActorCall:
     if principal.is_resident:
-        return _function_call(RESIDENT_FUNCTION, resident_facts(principal))
-    return _function_call(PROFESSIONAL_FUNCTION, professional_facts(principal))
+        return ActorCall(_function_call(RESIDENT_FUNCTION, resident_facts(principal)))
+    facts = professional_facts(principal)
+    return ActorCall(_function_call(PROFESSIONAL_FUNCTION, facts), facts, _facts_literals(PROFESSIONAL_FUNCTION, facts))
+
+
+def actor_call(principal: Principal) -> ActorCall | None:
+    """The actor's call on PostgreSQL; None for system access (limited by scopes only) and on other databases."""
+    # The same text for every request of this actor: built once per process. A token's principal is one object
+    # for as long as the token and the user's state hold, so it is found by identity first, without hashing its
+    # scopes on every request.
+    known = _calls_by_identity.get(id(principal))
+    if known is not None and known[0] is principal:
+        return known[1]
+    call = None
+    if not principal.is_system and connection.vendor == "postgresql":
+        call = _function_call_cached(principal, conf.recent_relationship_days(), conf.client_level_types())
+    if len(_calls_by_identity) >= 4096:
+        _calls_by_identity.clear()
+    # The entry holds the principal itself, so its id cannot pass to another object while it is here.
+    _calls_by_identity[id(principal)] = (principal, call)
+    return call
 
 
 def basis_expression(principal: Principal) -> Sql | None:
     """The per-row basis for this actor, or None when rows need no check (system access, limited by scopes)."""
     if principal.is_system:
         return None
-    if connection.vendor == "postgresql":
-        # The same text for every request of this actor: built once per process. A token's principal is one
-        # object for as long as the token and the user's state hold, so it is found by identity first, without
-        # hashing its scopes on every request.
-        days, client_level = conf.recent_relationship_days(), conf.client_level_types()
-        known = _calls_by_identity.get(id(principal))
-        if known is not None and known[0] is principal and known[1] == days and known[2] == client_level:
-            return known[3]
-        call = _function_call_cached(principal, days, client_level)
-        if len(_calls_by_identity) >= 4096:
-            _calls_by_identity.clear()
-        # The entry holds the principal itself, so its id cannot pass to another object while it is here.
-        _calls_by_identity[id(principal)] = (principal, days, client_level, call)
-        return call
+    call = actor_call(principal)
+    if call is not None:
+        return call.sql
     inline = Inline()
     if principal.is_resident:
         return Sql(resident_rules(inline, resident_facts(principal)), inline.params)

@@ -26,7 +26,7 @@ _COLUMNS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class AccessScope:
     """What one request or page view touched, gathered for its single log entry."""
 

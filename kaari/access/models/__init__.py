@@ -7,6 +7,7 @@ from kaari.access.models.derived import (
     GuardianRestriction,
     Guardianship,
     Person,
+    PolicyGeneration,
     ReleaseDelay,
 )
 from kaari.access.models.identity import EmergencyAccess, Unit, User
@@ -21,6 +22,7 @@ __all__ = [
     "GuardianRestriction",
     "Guardianship",
     "Person",
+    "PolicyGeneration",
     "ReleaseDelay",
     "Unit",
     "User",

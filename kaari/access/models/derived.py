@@ -117,3 +117,17 @@ class Guardianship(Derived):
             models.Index(fields=["guardian_hetu"], name="access_guardian_hetu"),
             models.Index(fields=["source_type", "source_id"], name="access_guardian_source"),
         ]
+
+
+class PolicyGeneration(models.Model):
+    """Per client, a number that changes, to a value never used before, whenever a row the professional's access
+    rules read about them changes (consent rules, care relationships, emergency accesses). PostgreSQL triggers keep
+    it (kaari.access.policy); a decision cached with the number stays valid while the number is the same."""
+
+    patient_id = models.CharField(max_length=64, primary_key=True)
+    generation = models.BigIntegerField()
+
+    class Meta:
+        db_table = "access_policy_generation"
+        # A read looks the client's generation up by the row's client: from the index alone (on PostgreSQL).
+        indexes = [models.Index(fields=["patient_id"], include=["generation"], name="access_policy_gen_cover")]

@@ -4,10 +4,11 @@ Every `Store` is built with a `Gate`; each store operation asks the gate before 
 anything and tells it what was disclosed. The access app (kaari.access) provides the gates for
 professionals, residents, integrations and system jobs; `TrustedGate` is for the store's own unit tests only.
 
-Reads are decided in SQL: `read_check` is an expression over the current `fhir_resource` row aliased `r`
-that is NULL when the actor may not see the row and otherwise names the basis of the access. The store
-evaluates it in the same query that reads the row, and search and history filter with `restriction`, the
-same expression as a condition, so that a forbidden resource is never disclosed, included or counted.
+Reads are decided with SQL: `read_check` is an expression over the current `fhir_resource` row aliased `r`
+that the store evaluates in the same query that reads the row and hands to `authorize_read`, which decides
+from it (it is the basis itself, NULL when the actor may not see the row, or what the gate needs to look the
+decision up). Search and history filter with `restriction`, a condition over `r`, so that a forbidden
+resource is never disclosed, included or counted.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ class SqlRestriction:
 
 class Gate(Protocol):
     def read_check(self, resource_type: str) -> SqlRestriction | None:
-        """An SQL expression over `r`: NULL when the actor may not see the row, else the basis; None: no check."""
+        """An SQL expression over `r` whose value `authorize_read` decides from; None: no check."""
 
     def authorize_read(self, stored: StoredResource, *, basis: str | None) -> None:
-        """Raise AccessDenied unless the actor may see this resource; `basis` is `read_check` evaluated on it."""
+        """Raise AccessDenied unless the actor may see this resource; `basis` is `read_check`'s value on its row."""
 
     def authorize_write(
         self,

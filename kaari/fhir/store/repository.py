@@ -16,6 +16,7 @@ from django.db import connection
 
 from kaari.fhir.conventions import REGISTER_HEALTH
 from kaari.fhir.store.records import StoredResource
+from kaari.lib.prepared import prepared_cursor
 
 RESOURCE_COLUMNS = (
     "id, resource_type, logical_id, version_id, last_updated, deleted, body, compartment, register, keeper"
@@ -98,7 +99,7 @@ def _stored(row: Sequence[Any], method: str = "") -> StoredResource:
 
 def current_get(resource_type: str, logical_id: str, *, for_update: bool = False) -> StoredResource | None:
     lock = " FOR UPDATE" if for_update and connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT {RESOURCE_COLUMNS} FROM fhir_resource WHERE resource_type = %s AND logical_id = %s{lock}",
             [resource_type, logical_id],
@@ -111,7 +112,7 @@ def current_get_checked(
     resource_type: str, logical_id: str, check: tuple[str, tuple[Any, ...]]
 ) -> tuple[StoredResource | None, str | None]:
     """The current row and the gate's check evaluated on it, in one query."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT {_R_COLUMNS}, ({check[0]}) FROM fhir_resource r WHERE r.resource_type = %s AND r.logical_id = %s",
             [*check[1], resource_type, logical_id],

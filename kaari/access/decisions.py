@@ -1,0 +1,177 @@
+"""A professional's read decisions about one client, cached, on PostgreSQL.
+
+Otherwise every row a professional reads calls `kaari_professional_basis` (kaari.access.policy), and a search
+about one client plans the whole filter. Yet a decision depends only on the actor (whose facts the call's text
+holds), the client, and three things about the row: whether its type is client-level, its register, and whether
+its keeper is the actor's unit. `Decisions` holds every such decision for one actor and one client, fetched by
+calling the same function in one query, with:
+
+- the client's generation at that moment (`access_policy_generation`, kept by triggers on the tables the rules
+  read). A read uses the cached decisions only when the generation its own query read is the same, and a search
+  only inside a guard that compares the generation in its own query, so a withdrawn consent or a new denial takes
+  effect at once, in every process;
+- a deadline: the first moment at which a time bound in those tables changes a decision (a consent rule starts
+  or ends, a relationship's recent period runs out, an emergency access starts or expires), at most
+  `MAX_AGE` seconds ahead;
+- the basis the access log names for the client's rows (as `policy.patients_bases` gives it).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from kaari.access.policy import PROFESSIONAL_FUNCTION, ActorCall, Sql, _marks
+from kaari.fhir.conventions import REGISTER_HEALTH, REGISTERS
+from kaari.lib.prepared import prepared_cursor
+
+MAX_AGE = 600.0
+LIMIT = 20_000
+
+# The client's generation, NULL when nothing the rules read about them has ever changed.
+GENERATION = "(SELECT g.generation FROM access_policy_generation g WHERE g.patient_id = {patient})"
+# The row's generation as read_check gives it to authorize_read: text, '-' for none.
+ROW_GENERATION = "COALESCE(" + GENERATION.format(patient="r.compartment") + "::text, '-')"
+
+Class = tuple[bool, str, bool]  # client-level type, register ('' for client-level types), keeper is the unit
+
+
+@dataclass(frozen=True)
+class Decisions:
+    generation: int | None
+    deadline: float
+    bases: dict[Class, str | None]
+    log_basis: str | None
+
+    def fresh(self) -> bool:
+        return time.monotonic() < self.deadline
+
+    def basis(self, facts_unit: str | None, client_level: bool, register: str, keeper: str) -> str | None:
+        """The basis for a row of this client; None: not visible. A register no class names is outside every
+        register of the actor's tasks, so such a row is not visible (unless its type is client-level)."""
+        key = (client_level, "" if client_level else register or REGISTER_HEALTH, keeper == facts_unit)
+        return self.bases.get(key)
+
+
+_cache: dict[tuple[str, str], Decisions] = {}
+
+
+def classes(call: ActorCall) -> list[Class]:
+    facts = call.facts
+    assert facts is not None
+    keeper_is_unit = [False, True] if facts.unit else [False]
+    registers = sorted({*REGISTERS, *facts.tasks, facts.primary} - {"-", ""})
+    found: list[Class] = []
+    if facts.client_level:
+        found += [(True, "", unit) for unit in keeper_is_unit]
+    return found + [(False, register, unit) for register in registers for unit in keeper_is_unit]
+
+
+def fetch(call: ActorCall, patient: str) -> Decisions:
+    """Every decision of this actor about this client, from the rule function itself, in one query."""
+    facts = call.facts
+    assert facts is not None
+    function = PROFESSIONAL_FUNCTION[0]
+    client_level_type = sorted(facts.client_level)[0] if facts.client_level else ""
+    found = classes(call)
+    now = "statement_timestamp()"
+    recent = f"{now} - %s * interval '1 day'"
+    sql = Sql("SELECT " + GENERATION.format(patient="%s"), [patient])
+    sql.add(
+        f", EXTRACT(EPOCH FROM LEAST({now} + %s * interval '1 second',"
+        f" (SELECT min(k.starts) FROM access_consent_rule k WHERE k.patient_id = %s AND k.starts > {now}),"
+        f" (SELECT min(k.ends) FROM access_consent_rule k WHERE k.patient_id = %s AND k.ends >= {now}),"
+        " (SELECT min(c.ends) + %s * interval '1 day' FROM access_care_relationship c"
+        f" WHERE c.patient_id = %s AND c.ends >= {recent}),"
+        f" (SELECT min(e.starts) FROM access_emergency e WHERE e.patient_id = %s AND e.starts > {now}),"
+        f" (SELECT min(e.expires) FROM access_emergency e WHERE e.patient_id = %s AND e.expires > {now})) - {now})",
+        MAX_AGE,
+        patient,
+        patient,
+        facts.recent_days,
+        patient,
+        facts.recent_days,
+        patient,
+        patient,
+    )
+    sql.add(
+        ", CASE WHEN EXISTS (SELECT 1 FROM access_care_relationship c WHERE c.patient_id = %s"
+        f" AND (c.organization_id = %s OR c.practitioner_id = %s) AND (c.ends IS NULL OR c.ends >= {recent}))"
+        " THEN 'care-relationship' WHEN EXISTS (SELECT 1 FROM access_emergency e WHERE e.patient_id = %s"
+        f" AND e.user_id = %s AND e.starts <= {now} AND e.expires > {now}) THEN 'emergency' END",
+        patient,
+        facts.unit,
+        facts.practitioner,
+        facts.recent_days,
+        patient,
+        facts.user,
+    )
+    for client_level, register, keeper_is_unit in found:
+        sql.add(
+            f", {function}(%s, %s, %s, %s{call.tail})",
+            patient,
+            client_level_type if client_level else "",
+            register or REGISTER_HEALTH,
+            facts.unit if keeper_is_unit else "",
+        )
+    started = time.monotonic()
+    with prepared_cursor() as cursor:  # the same text for every client of this actor: planned once
+        cursor.execute(sql.text, sql.params)
+        row = cursor.fetchone()
+    decisions = Decisions(
+        generation=row[0],
+        deadline=started + float(row[1]),
+        bases=dict(zip(found, row[3:], strict=True)),
+        log_basis=row[2],
+    )
+    if len(_cache) >= LIMIT:
+        _cache.clear()
+    _cache[(call.sql.text, patient)] = decisions
+    return decisions
+
+
+def for_row(call: ActorCall, patient: str, generation: int | None) -> Decisions:
+    """The decisions valid for a row whose query read this generation of the client."""
+    known = _cache.get((call.sql.text, patient))
+    if known is not None and known.generation == generation and known.fresh():
+        return known
+    return fetch(call, patient)
+
+
+def for_search(call: ActorCall, patient: str) -> Decisions:
+    """The decisions to offer a search about this client; its own query checks the generation (`search_filter`)."""
+    known = _cache.get((call.sql.text, patient))
+    if known is not None and known.fresh():
+        return known
+    return fetch(call, patient)
+
+
+def search_filter(call: ActorCall, patient: str, decisions: Decisions) -> Sql:
+    """A search's filter that admits the client's rows by the cached decisions while the client's generation,
+    read in the search's own query, is the one they were made at; any other row, or every row once the generation
+    has moved, is decided by the rule function itself, row by row."""
+    facts = call.facts
+    assert facts is not None
+    client_level = f"r.resource_type IN ({_marks(facts.client_level)})" if facts.client_level else "FALSE"
+    register = f"COALESCE(NULLIF(r.register, ''), '{REGISTER_HEALTH}')"
+    # Each allowed (type level, register), and whose keeping it must be when only one of the two is allowed.
+    keepers: dict[tuple[bool, str], set[bool]] = {}
+    for (is_client_level, register_value, keeper_is_unit), basis in decisions.bases.items():
+        if basis is not None:
+            keepers.setdefault((is_client_level, register_value), set()).add(keeper_is_unit)
+    allowed = Sql()
+    for (is_client_level, register_value), keeping in keepers.items():
+        allowed.add(" OR (" if allowed.text else "(")
+        if is_client_level:
+            allowed.add(client_level, *facts.client_level)
+        else:
+            allowed.add(f"NOT {client_level} AND {register} = %s", *facts.client_level, register_value)
+        if facts.unit and len(keeping) == 1:
+            allowed.add(" AND r.keeper = %s" if True in keeping else " AND r.keeper <> %s", facts.unit)
+        allowed.add(")")
+    guard = GENERATION.format(patient="%s")
+    sql = Sql(f"r.compartment IS NULL OR CASE WHEN r.compartment = %s AND COALESCE({guard}, -1) = %s", [patient])
+    sql.params.append(patient)
+    sql.params.append(-1 if decisions.generation is None else decisions.generation)
+    sql.add(" THEN (").add(allowed.text or "FALSE", *allowed.params)
+    return sql.add(f") ELSE {call.sql.text} IS NOT NULL END")

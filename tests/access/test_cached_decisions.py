@@ -1,0 +1,110 @@
+"""A professional's decisions are cached per client on PostgreSQL (kaari.access.decisions); a change to what the
+rules read about the client takes effect at once all the same, and no cached decision outlives a time bound."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from kaari.access import decisions, policy
+from kaari.access.models import EmergencyAccess, PolicyGeneration, User
+from kaari.access.services import system_store
+from kaari.access.tokens import principal_from_token
+from tests.access.personas import World, consent, encounter
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="decisions are cached on PostgreSQL only"
+)
+
+
+def found_ids(client: Client, world: World, persona: str, query: str) -> set[str]:
+    response = client.get(f"/fhir/{query}", headers=world.headers(persona))
+    assert response.status_code == 200, response.content
+    return {entry["resource"]["id"] for entry in response.json().get("entry", [])}
+
+
+def test_withdrawing_consent_hides_the_other_register_at_once_from_a_reader_who_was_just_admitted(
+    world: World, client: Client
+):
+    store = system_store("test")
+    headers = world.headers("nurse_jokinen")  # the joint team: reads across the registers by consent
+    assert client.get("/fhir/DocumentReference/aino-doc", headers=headers).status_code == 200
+    assert "aino-doc" in found_ids(client, world, "nurse_jokinen", "DocumentReference?patient=aino")
+    store.update("Consent", "aino-consent", consent("aino", "deny"))
+    # The search first, so that it meets decisions cached before the withdrawal.
+    assert "aino-doc" not in found_ids(client, world, "nurse_jokinen", "DocumentReference?patient=aino")
+    assert client.get("/fhir/DocumentReference/aino-doc", headers=headers).status_code == 403
+    store.update("Consent", "aino-consent", consent("aino", "permit"))
+    assert client.get("/fhir/DocumentReference/aino-doc", headers=headers).status_code == 200
+    assert "aino-doc" in found_ids(client, world, "nurse_jokinen", "DocumentReference?patient=aino")
+
+
+def test_a_relationship_that_ended_long_ago_closes_the_record_at_once(world: World, client: Client):
+    headers = world.headers("dr_ahonen")
+    assert client.get("/fhir/Observation/tuuli-obs", headers=headers).status_code == 200
+    long_ago = (datetime.now(UTC) - timedelta(days=400)).isoformat()
+    ended = {
+        **encounter("tuuli", "hc-north"),
+        "status": "finished",
+        "period": {"start": long_ago, "end": long_ago},
+    }
+    system_store("test").update("Encounter", "tuuli-visit-hc-north", ended)
+    assert "tuuli-obs" not in found_ids(client, world, "dr_ahonen", "Observation?patient=tuuli")
+    assert client.get("/fhir/Observation/tuuli-obs", headers=headers).status_code == 403
+
+
+def test_an_emergency_access_closes_when_it_expires_although_its_decision_was_cached(world: World, client: Client):
+    headers = world.headers("dr_berg")
+    user = User.objects.get(username="dr_berg")
+    now = datetime.now(UTC)
+    EmergencyAccess.objects.create(
+        user=user, patient_id="aino", reason="Tajuton potilas", starts=now, expires=now + timedelta(seconds=1)
+    )
+    assert client.get("/fhir/Observation/aino-obs", headers=headers).status_code == 200
+    time.sleep(1.1)
+    assert client.get("/fhir/Observation/aino-obs", headers=headers).status_code == 403
+    assert "aino-obs" not in found_ids(client, world, "dr_berg", "Observation?patient=aino")
+
+
+@postgresql_only
+def test_cached_decisions_expire_at_the_first_time_bound_the_rules_read(world: World):
+    user = User.objects.get(username="dr_berg")
+    now = datetime.now(UTC)
+    EmergencyAccess.objects.create(
+        user=user, patient_id="aino", reason="Tajuton potilas", starts=now, expires=now + timedelta(minutes=3)
+    )
+    call = policy.actor_call(principal_from_token(world.tokens["dr_berg"]))
+    assert call is not None
+    before = time.monotonic()
+    fetched = decisions.fetch(call, "aino")
+    assert fetched.bases[(False, "health-care", False)] == "emergency"
+    assert before + 170 < fetched.deadline <= time.monotonic() + 180
+    quiet = decisions.fetch(call, "veeti")  # nothing about Veeti ends soon: the longest age
+    assert quiet.deadline > before + decisions.MAX_AGE - 5
+
+
+@postgresql_only
+def test_every_change_to_what_the_rules_read_about_a_client_gives_them_a_new_generation(world: World):
+    def generation(patient: str) -> Any:
+        return PolicyGeneration.objects.filter(patient_id=patient).values_list("generation", flat=True).first()
+
+    user = User.objects.get(username="dr_berg")
+    now = datetime.now(UTC)
+    seen = [generation("aino")]
+    access = EmergencyAccess.objects.create(user=user, patient_id="aino", reason="x", starts=now, expires=now)
+    seen.append(generation("aino"))
+    EmergencyAccess.objects.filter(pk=access.pk).update(expires=now + timedelta(hours=1))
+    seen.append(generation("aino"))
+    EmergencyAccess.objects.filter(pk=access.pk).delete()
+    seen.append(generation("aino"))
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE access_consent_rule")
+    seen.append(generation("aino"))
+    system_store("test").update("Consent", "aino-consent", consent("aino", "deny"))
+    seen.append(generation("aino"))
+    assert None not in seen and len(set(seen)) == len(seen), seen
