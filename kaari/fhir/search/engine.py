@@ -96,17 +96,24 @@ def _keyset(keys: Sequence[SortKey], cursor: Cursor) -> SqlFragment:
 
 def page_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
     """The SQL of one page: (pk, sort values...) of at most `count + 1` rows, in page order."""
-    where = where_sql(query, restriction)
     backwards = query.cursor is not None and query.cursor.backwards
     limit = query.count + 1
     if not query.sort:
-        parts = [where]
+        keys = _matching_keys(query, restriction)
+        if keys is not None:
+            # In key order from the indexes alone: a chain matching 50,000 resources visits none of their rows.
+            sql = keys.wrap("SELECT k.resource_id FROM (", ") k")
+            if query.cursor is not None:
+                sql = sql + SqlFragment(f" WHERE k.resource_id {'<' if backwards else '>'} %s", (query.cursor.pk,))
+            return sql + SqlFragment(f" ORDER BY k.resource_id {'DESC' if backwards else 'ASC'} LIMIT %s", (limit,))
+        parts = [where_sql(query, restriction)]
         if query.cursor is not None:
             parts.append(SqlFragment(f"r.id {'<' if backwards else '>'} %s", (query.cursor.pk,)))
         sql = sql_all(parts).wrap(
             "SELECT r.id FROM fhir_resource r WHERE ", f" ORDER BY r.id {'DESC' if backwards else 'ASC'} LIMIT %s"
         )
         return SqlFragment(sql.sql, (*sql.params, limit))
+    where = where_sql(query, restriction)
     expressions = [_sort_expression(key) for key in query.sort]
     select = SqlFragment("SELECT r.id AS pk")
     for position, expression in enumerate(expressions):
@@ -134,22 +141,29 @@ def _never_missing(key: SortKey) -> bool:
     return key.param is None or key.param.column is not None
 
 
-def count_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
-    """The SQL counting every match.
-
-    Index rows exist only for live resources, so when nothing restricts the resource rows themselves (no gate
-    condition, no compartment) and every filter is a positive index lookup, the count reads the indexes alone,
-    without visiting a resource row per match.
-    """
+def _matching_keys(query: SearchQuery, restriction: Restriction) -> SqlFragment | None:
+    """A SELECT of the distinct keys of every match (`resource_id`) from the search indexes alone, when it can be
+    had: index rows exist only for live resources, so when nothing restricts the resource rows themselves (no gate
+    condition, no compartment) and every filter is a positive index lookup, no resource row need be visited."""
     types = query.resource_types
     unconditioned = restriction(types[0] if len(types) == 1 else None) is None and query.compartment is None
     candidates = [filter_candidates(f, types, restriction) for f in query.filters]
-    if unconditioned and candidates and all(c is not None for c in candidates):
-        if len(candidates) == 1:
-            only = candidates[0]
-            assert only is not None
-            return only.wrap("SELECT COUNT(*) FROM (SELECT DISTINCT m.resource_id FROM (", ") m) d")
-        return sql_join((c for c in candidates if c is not None), " INTERSECT ").wrap("SELECT COUNT(*) FROM (", ") d")
+    if not (unconditioned and candidates and all(c is not None for c in candidates)):
+        return None
+    if len(candidates) == 1:
+        only = candidates[0]
+        assert only is not None
+        return only.wrap("SELECT DISTINCT m.resource_id FROM (", ") m")
+    # Each operand as a sub-query of its own: a candidate may itself be a UNION, and INTERSECT binds tighter.
+    operands = (c.wrap("SELECT i.resource_id FROM (", ") i") for c in candidates if c is not None)
+    return sql_join(operands, " INTERSECT ").wrap("SELECT d.resource_id FROM (", ") d")
+
+
+def count_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
+    """The SQL counting every match, from the indexes alone when it can be (`_matching_keys`)."""
+    keys = _matching_keys(query, restriction)
+    if keys is not None:
+        return keys.wrap("SELECT COUNT(*) FROM (", ") k")
     return where_sql(query, restriction).wrap("SELECT COUNT(*) FROM fhir_resource r WHERE ")
 
 
