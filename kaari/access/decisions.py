@@ -38,19 +38,13 @@ Class = tuple[bool, str, bool]  # client-level type, register ('' for client-lev
 
 @dataclass(frozen=True)
 class Decisions:
-    generation: int | None
+    generation: str  # as ROW_GENERATION gives it
     deadline: float
     bases: dict[Class, str | None]
     log_basis: str | None
 
     def fresh(self) -> bool:
         return time.monotonic() < self.deadline
-
-    def basis(self, facts_unit: str | None, client_level: bool, register: str, keeper: str) -> str | None:
-        """The basis for a row of this client; None: not visible. A register no class names is outside every
-        register of the actor's tasks, so such a row is not visible (unless its type is client-level)."""
-        key = (client_level, "" if client_level else register or REGISTER_HEALTH, keeper == facts_unit)
-        return self.bases.get(key)
 
 
 _cache: dict[tuple[str, str], Decisions] = {}
@@ -119,7 +113,7 @@ def fetch(call: ActorCall, patient: str) -> Decisions:
         cursor.execute(sql.text, sql.params)
         row = cursor.fetchone()
     decisions = Decisions(
-        generation=row[0],
+        generation="-" if row[0] is None else str(row[0]),
         deadline=started + float(row[1]),
         bases=dict(zip(found, row[3:], strict=True)),
         log_basis=row[2],
@@ -130,12 +124,17 @@ def fetch(call: ActorCall, patient: str) -> Decisions:
     return decisions
 
 
-def for_row(call: ActorCall, patient: str, generation: int | None) -> Decisions:
-    """The decisions valid for a row whose query read this generation of the client."""
+def row_basis(
+    call: ActorCall, patient: str, generation: str, resource_type: str, register: str, keeper: str
+) -> str | None:
+    """The basis for a row of this client whose query read this generation of them; None: not visible. A register
+    no class names is outside every register of the actor's tasks, so such a row is not visible (unless its type
+    is client-level)."""
     known = _cache.get((call.sql.text, patient))
-    if known is not None and known.generation == generation and known.fresh():
-        return known
-    return fetch(call, patient)
+    if known is None or known.generation != generation or time.monotonic() >= known.deadline:
+        known = fetch(call, patient)
+    client_level = resource_type in call.client_level
+    return known.bases.get((client_level, "" if client_level else register or REGISTER_HEALTH, keeper == call.unit))
 
 
 def for_search(call: ActorCall, patient: str) -> Decisions:
@@ -172,6 +171,6 @@ def search_filter(call: ActorCall, patient: str, decisions: Decisions) -> Sql:
     guard = GENERATION.format(patient="%s")
     sql = Sql(f"r.compartment IS NULL OR CASE WHEN r.compartment = %s AND COALESCE({guard}, -1) = %s", [patient])
     sql.params.append(patient)
-    sql.params.append(-1 if decisions.generation is None else decisions.generation)
+    sql.params.append(-1 if decisions.generation == "-" else int(decisions.generation))
     sql.add(" THEN (").add(allowed.text or "FALSE", *allowed.params)
     return sql.add(f") ELSE {call.sql.text} IS NOT NULL END")

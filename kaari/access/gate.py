@@ -60,13 +60,18 @@ class AccessGate:
     def record(self, *, action: str, resources: list[StoredResource], query: str | None = None) -> None:
         scope = self._scope(action)
         scope.operations.append(action)
-        unknown = [s.compartment for s in resources if s.compartment and s.pk not in self._row_bases]
-        missing = [p for p in dict.fromkeys(unknown) if p and p not in self._patient_bases]
+        row_bases, patient_bases = self._row_bases, self._patient_bases
+        missing = [
+            p
+            for p in dict.fromkeys(s.compartment for s in resources if s.compartment and s.pk not in row_bases)
+            if p and p not in patient_bases
+        ]
         if missing:
-            self._patient_bases.update(policy.patients_bases(self.principal, missing))
+            patient_bases.update(policy.patients_bases(self.principal, missing))
         for stored in resources:
-            basis = self._row_bases.get(stored.pk) or self._patient_bases.get(stored.compartment or "", "")
-            if not stored.compartment:
+            if stored.compartment:
+                basis = row_bases.get(stored.pk) or patient_bases.get(stored.compartment, "")
+            else:
                 basis = "system" if self.principal.is_system else "non-client"
             scope.entity_add(
                 {
@@ -127,7 +132,14 @@ class AccessGate:
 
     def authorize_read(self, stored: StoredResource, *, basis: str | None) -> None:
         if self._call is not None:
-            basis = self._cached_basis(stored, basis)
+            # The value read is the client's generation (decisions.ROW_GENERATION); the decision is cached.
+            basis = (
+                decisions.row_basis(
+                    self._call, stored.compartment, basis or "-", stored.resource_type, stored.register, stored.keeper
+                )
+                if stored.compartment
+                else "non-client"
+            )
         if not self.principal.scopes.allows(stored.resource_type, READ):
             self._deny(
                 f"Your access does not cover reading {stored.resource_type}",
@@ -146,17 +158,6 @@ class AccessGate:
                 what=what,
             )
         self._row_bases[stored.pk] = basis
-
-    def _cached_basis(self, stored: StoredResource, generation: str | None) -> str | None:
-        """The basis for a row whose read gave the client's generation (`decisions.ROW_GENERATION`)."""
-        assert self._call is not None and self._call.facts is not None
-        if not stored.compartment:
-            return "non-client"
-        found = decisions.for_row(
-            self._call, stored.compartment, None if generation in (None, "-") else int(str(generation))
-        )
-        facts = self._call.facts
-        return found.basis(facts.unit, stored.resource_type in facts.client_level, stored.register, stored.keeper)
 
     def restriction(self, resource_type: str | None, *, patient: str | None = None) -> SqlRestriction | None:
         parts: list[policy.Sql] = []

@@ -329,6 +329,8 @@ class ActorCall:
     sql: Sql
     facts: ProfessionalFacts | None = None
     tail: str = ""
+    client_level: frozenset[str] = frozenset()
+    unit: str | None = None
 
 
 _calls_by_identity: dict[int, tuple[Principal, ActorCall | None]] = {}
@@ -346,7 +348,13 @@ def _function_call_cached(principal: Principal, recent_days: int, client_level: 
     if principal.is_resident:
         return ActorCall(_function_call(RESIDENT_FUNCTION, resident_facts(principal)))
     facts = professional_facts(principal)
-    return ActorCall(_function_call(PROFESSIONAL_FUNCTION, facts), facts, _facts_literals(PROFESSIONAL_FUNCTION, facts))
+    return ActorCall(
+        _function_call(PROFESSIONAL_FUNCTION, facts),
+        facts,
+        _facts_literals(PROFESSIONAL_FUNCTION, facts),
+        frozenset(facts.client_level),
+        facts.unit,
+    )
 
 
 def actor_call(principal: Principal) -> ActorCall | None:

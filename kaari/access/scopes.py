@@ -7,7 +7,7 @@ Scopes only ever narrow: the gate decides who may see what; scopes cap it per re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _SCOPE = re.compile(r"^(patient|user|system)/(\*|[A-Z][A-Za-z]+)\.(\*|read|write|[cruds]+)(\?.*)?$")
 
@@ -71,9 +71,16 @@ def scopes_grant(*, requested: tuple[Scope, ...], allowed: tuple[Scope, ...]) ->
 @dataclass(frozen=True)
 class ScopeSet:
     scopes: tuple[Scope, ...]
+    # The answers given so far: a token's scope set lives as long as the token, and every request asks.
+    _answers: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def allows(self, resource_type: str, operation: str) -> bool:
-        return any(scope.allows(resource_type, operation) for scope in self.scopes)
+        answer = self._answers.get((resource_type, operation))
+        if answer is None:
+            answer = any(scope.allows(resource_type, operation) for scope in self.scopes)
+            if len(self._answers) < 1024:
+                self._answers[(resource_type, operation)] = answer
+        return answer
 
     def types_for(self, operation: str) -> frozenset[str] | None:
         """The types this operation is limited to, or None when any type is allowed."""
