@@ -7,6 +7,7 @@ in `.ci/run`, makes that a failure. Screenshots go to $KAARI_SCREENSHOT_DIR (def
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,19 @@ def language(request: pytest.FixtureRequest) -> str:
 def page(browser: Any, language: str, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(locale=LOCALES[language], viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    # Requests sent and not yet answered: a page's htmx fragments may still be loading when a test ends.
+    pending: set[Any] = set()
+    context.on("request", lambda request: pending.add(request))
+    context.on("requestfinished", lambda request: pending.discard(request))
+    context.on("requestfailed", lambda request: pending.discard(request))
     tab = context.new_page()
     tab.base_url = live_server.url
     yield tab
+    # The test's database is emptied after this; a request still running on the live server while the tables are
+    # truncated can deadlock with the TRUNCATE. A request whose answer has arrived has done its database work.
+    deadline = time.monotonic() + 10
+    while pending and time.monotonic() < deadline:
+        tab.wait_for_timeout(20)
     context.close()
 
 
