@@ -13,7 +13,7 @@ calling the same function in one query, with:
 - a deadline: the first moment at which a time bound in those tables changes a decision (a consent rule starts
   or ends, a relationship's recent period runs out, an emergency access starts or expires), at most
   `MAX_AGE` seconds ahead;
-- the basis the access log names for the client's rows (as `policy.patients_bases` gives it).
+- the basis the access log names for the client's rows (`policy.professional_bases`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from kaari.access.policy import PROFESSIONAL_FUNCTION, ActorCall, Sql, _marks
+from kaari.access.policy import PROFESSIONAL_FUNCTION, ActorCall, Sql, _marks, professional_bases
 from kaari.fhir.conventions import REGISTER_HEALTH, REGISTERS
 from kaari.lib.prepared import prepared_cursor
 
@@ -66,7 +66,7 @@ def fetch(call: ActorCall, patient: str) -> Decisions:
     facts = call.facts
     assert facts is not None
     function = PROFESSIONAL_FUNCTION[0]
-    client_level_type = sorted(facts.client_level)[0] if facts.client_level else ""
+    client_level_type = facts.client_level[0] if facts.client_level else ""  # any one of them
     found = classes(call)
     now = "statement_timestamp()"
     recent = f"{now} - %s * interval '1 day'"
@@ -88,18 +88,6 @@ def fetch(call: ActorCall, patient: str) -> Decisions:
         patient,
         patient,
     )
-    sql.add(
-        ", CASE WHEN EXISTS (SELECT 1 FROM access_care_relationship c WHERE c.patient_id = %s"
-        f" AND (c.organization_id = %s OR c.practitioner_id = %s) AND (c.ends IS NULL OR c.ends >= {recent}))"
-        " THEN 'care-relationship' WHEN EXISTS (SELECT 1 FROM access_emergency e WHERE e.patient_id = %s"
-        f" AND e.user_id = %s AND e.starts <= {now} AND e.expires > {now}) THEN 'emergency' END",
-        patient,
-        facts.unit,
-        facts.practitioner,
-        facts.recent_days,
-        patient,
-        facts.user,
-    )
     for client_level, register, keeper_is_unit in found:
         sql.add(
             f", {function}(%s, %s, %s, %s{call.tail})",
@@ -112,11 +100,12 @@ def fetch(call: ActorCall, patient: str) -> Decisions:
     with prepared_cursor() as cursor:  # the same text for every client of this actor: planned once
         cursor.execute(sql.text, sql.params)
         row = cursor.fetchone()
+    bases = professional_bases([patient], user=facts.user, unit=facts.unit, practitioner=facts.practitioner)
     decisions = Decisions(
         generation="-" if row[0] is None else str(row[0]),
         deadline=started + float(row[1]),
-        bases=dict(zip(found, row[3:], strict=True)),
-        log_basis=row[2],
+        bases=dict(zip(found, row[2:], strict=True)),
+        log_basis=bases.get(patient),
     )
     if len(_cache) >= LIMIT:
         _cache.clear()
@@ -131,7 +120,7 @@ def row_basis(
     no class names is outside every register of the actor's tasks, so such a row is not visible (unless its type
     is client-level)."""
     known = _cache.get((call.sql.text, patient))
-    if known is None or known.generation != generation or time.monotonic() >= known.deadline:
+    if known is None or known.generation != generation or not known.fresh():
         known = fetch(call, patient)
     client_level = resource_type in call.client_level
     return known.bases.get((client_level, "" if client_level else register or REGISTER_HEALTH, keeper == call.unit))

@@ -509,11 +509,21 @@ def patients_bases(principal: Principal, patients: list[str]) -> dict[str, str]:
         return dict.fromkeys(patients, "system")
     if principal.is_resident:
         return {p: "own-data" if p == principal.patient_id else "guardian" for p in patients}
+    return professional_bases(
+        patients, user=principal.user_id, unit=principal.organization_id, practitioner=principal.practitioner_id
+    )
+
+
+def professional_bases(
+    patients: list[str], *, user: int | None, unit: str | None, practitioner: str | None
+) -> dict[str, str]:
+    """The basis on which a professional reached each client: a care relationship of their unit or of them, else
+    their emergency access."""
     now = datetime.now(UTC)
     found: dict[str, str] = {}
-    holders = [("organization_id", principal.organization_id), ("practitioner_id", principal.practitioner_id)]
+    holders = [("organization_id", unit), ("practitioner_id", practitioner)]
     holders = [(column, value) for column, value in holders if value]
-    if principal.user_id is None and not holders:
+    if user is None and not holders:
         return found
     with connection.cursor() as cursor:
         for start in range(0, len(patients), 500):
@@ -521,12 +531,12 @@ def patients_bases(principal: Principal, patients: list[str]) -> dict[str, str]:
             # One round trip for both kinds of basis; a care relationship names the basis when both exist.
             parts: list[str] = []
             params: list[Any] = []
-            if principal.user_id is not None:
+            if user is not None:
                 parts.append(
                     f"SELECT patient_id, 1 FROM access_emergency WHERE user_id = %s AND patient_id IN ({_marks(chunk)})"
                     " AND starts <= %s AND expires > %s"
                 )
-                params.extend([principal.user_id, *chunk, _ts(now), _ts(now)])
+                params.extend([user, *chunk, _ts(now), _ts(now)])
             if holders:
                 condition = " OR ".join(f"{column} = %s" for column, _ in holders)
                 parts.append(
