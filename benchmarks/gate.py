@@ -284,10 +284,8 @@ def main() -> None:
     print(f"data: {PATIENTS} patients, {PATIENTS * OBSERVATIONS_PER_PATIENT} observations ({seconds:.0f} s)")
     print("\nIn process, without the audit write (calls/s):")
     print(f"  {'operation':44} {'no gate':>10} {'gate':>10} {'overhead':>9}")
-    for name, bare, gate in in_process(token):
+    for name, bare, gate in [*in_process(token), *through_django(token)]:
         print(f"  {name:44} {bare:10.0f} {gate:10.0f} {100 * (bare / gate - 1):8.1f}%")
-    for name, bare, gated in through_django(token):
-        print(f"  {name:44} {bare:10.0f} {gated:10.0f} {100 * (bare / gated - 1):8.1f}%")
     bare, audited, entries = over_http(token)
     print("\nOver HTTP with granian, wrk 8 connections (requests/s):")
     print(f"  bare view (read JSON, commit one audit row)  {bare:10.0f}")

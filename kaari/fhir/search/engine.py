@@ -104,17 +104,18 @@ def page_sql(query: SearchQuery, restriction: Restriction) -> SqlFragment:
         # intersecting whole sets.
         keys = _matching_keys(query, restriction) if len(query.filters) == 1 else None
         if keys is not None:
-            sql = keys.wrap("SELECT k.resource_id FROM (", ") k")
-            if query.cursor is not None:
-                sql = sql + SqlFragment(f" WHERE k.resource_id {'<' if backwards else '>'} %s", (query.cursor.pk,))
-            return sql + SqlFragment(f" ORDER BY k.resource_id {'DESC' if backwards else 'ASC'} LIMIT %s", (limit,))
-        parts = [where_sql(query, restriction)]
+            source, pk, parts = keys.wrap("SELECT k.resource_id FROM (", ") k"), "k.resource_id", []
+        else:
+            source, pk, parts = (
+                SqlFragment("SELECT r.id FROM fhir_resource r"),
+                "r.id",
+                [where_sql(query, restriction)],
+            )
         if query.cursor is not None:
-            parts.append(SqlFragment(f"r.id {'<' if backwards else '>'} %s", (query.cursor.pk,)))
-        sql = sql_all(parts).wrap(
-            "SELECT r.id FROM fhir_resource r WHERE ", f" ORDER BY r.id {'DESC' if backwards else 'ASC'} LIMIT %s"
-        )
-        return SqlFragment(sql.sql, (*sql.params, limit))
+            parts.append(SqlFragment(f"{pk} {'<' if backwards else '>'} %s", (query.cursor.pk,)))
+        if parts:
+            source = source + sql_all(parts).wrap(" WHERE ")
+        return source + SqlFragment(f" ORDER BY {pk} {'DESC' if backwards else 'ASC'} LIMIT %s", (limit,))
     where = where_sql(query, restriction)
     expressions = [_sort_expression(key) for key in query.sort]
     select = SqlFragment("SELECT r.id AS pk")
