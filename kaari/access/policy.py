@@ -279,6 +279,10 @@ def _generation_triggers_sql() -> list[str]:
 
     statements = [
         "CREATE SEQUENCE IF NOT EXISTS access_policy_generation_seq",
+        # A client's generation, -1 for none: the guard of a search that uses cached decisions (kaari.access.decisions).
+        "CREATE OR REPLACE FUNCTION kaari_policy_generation(p_patient text) RETURNS bigint LANGUAGE plpgsql STABLE"
+        " AS $kaari$ BEGIN RETURN COALESCE((SELECT g.generation FROM access_policy_generation g"
+        " WHERE g.patient_id = p_patient), -1); END $kaari$",
         "CREATE OR REPLACE FUNCTION kaari_policy_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $kaari$"
         " BEGIN"
         " IF TG_OP = 'TRUNCATE' THEN"

@@ -108,3 +108,39 @@ def test_every_change_to_what_the_rules_read_about_a_client_gives_them_a_new_gen
     system_store("test").update("Consent", "aino-consent", consent("aino", "deny"))
     seen.append(generation("aino"))
     assert None not in seen and len(set(seen)) == len(seen), seen
+
+
+@postgresql_only
+def test_a_search_about_one_client_finds_exactly_what_the_rule_function_admits_for_every_type(
+    world: World, client: Client
+):
+    # The cached filter writes out only the decisions about the searched type's level; the rule function itself,
+    # row by row, is the oracle. Every professional persona, every client, every type in the client's record.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT compartment, resource_type FROM fhir_resource WHERE compartment IS NOT NULL")
+        pairs = sorted(cursor.fetchall())
+    assert {t for _, t in pairs} >= {"Patient", "Consent", "Observation", "DocumentReference", "Encounter"}
+    checked = 0
+    for persona in ("dr_ahonen", "dr_berg", "nurse_ceder", "sw_dahl", "sw_eklund", "pharmacist_fors", "nurse_jokinen"):
+        call = policy.actor_call(principal_from_token(world.tokens[persona]))
+        assert call is not None
+        for patient_id, resource_type in pairs:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT r.logical_id FROM fhir_resource r WHERE r.compartment = %s AND r.resource_type = %s"
+                    f" AND NOT r.deleted AND {call.sql.text} IS NOT NULL",
+                    [patient_id, resource_type],
+                )
+                admitted = {row[0] for row in cursor.fetchall()}
+            parameter = "_id" if resource_type == "Patient" else "patient"
+            query = f"{resource_type}?{parameter}={patient_id}&_count=100"
+            if resource_type == "Patient":
+                found = found_ids(client, world, persona, query)
+            else:
+                response = client.get(f"/fhir/{query}", headers=world.headers(persona))
+                if response.status_code == 400:  # a type without a `patient` parameter
+                    continue
+                found = {entry["resource"]["id"] for entry in response.json().get("entry", [])}
+            assert found == admitted, (persona, patient_id, resource_type)
+            checked += 1
+    assert checked >= 7 * 15

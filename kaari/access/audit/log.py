@@ -50,11 +50,10 @@ class AccessScope:
         return bool(self.operations or self.denials)
 
     def entity_add(self, entity: dict[str, Any]) -> None:
+        """A note of an access that did not go through the store (the gate records store rows itself)."""
         self.entities.append(entity)
         if entity.get("patient"):
             self.patients[entity["patient"]] = None
-        if entity.get("keeper"):
-            self.keepers[entity["keeper"]] = None
         if entity.get("basis"):
             self.bases[entity["basis"]] = None
 
