@@ -102,12 +102,13 @@ Timing = tuple[str, float, float, float]  # what, calls/s without the gate, with
 def timed(bare: Callable[[], Any], gated: Callable[[], Any], seconds: float = 10.0) -> tuple[float, float, float]:
     """Calls per second of each, after a warm-up, from the median time of a block of 100 calls, and the overhead
     by the mean block time too. The two run in alternating blocks, so that both meet the same spells of a busy
-    machine (measured one after the other, the same code differed by up to 20 %). The median leaves out the few
-    blocks that such a spell hit hard: one 50 ms stall moves the mean by a point, and from run to run the mean's
-    overhead varied by 4 points where the median's varied by 1."""
-    for _ in range(400):  # every client of the read and search loops, on both sides
-        bare()
-        gated()
+    machine (measured one after the other, the same code differed by up to 20 %); the median leaves out the few
+    blocks such a spell hit hard (one 50 ms stall moves the mean by a point). The warm-up runs each side over
+    every client: before, the two sides shared the warm-up's counter, so each met only half the clients, and the
+    gate fetched its decisions about the other half (100 queries of ~3 ms) inside the measured blocks."""
+    for call in (bare, gated):  # every client of the read and search loops, on each side (the two share a counter)
+        for _ in range(400):
+            call()
     blocks: dict[Callable[[], Any], list[float]] = {bare: [], gated: []}
     rounds, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
