@@ -143,7 +143,7 @@ def search_condition(call: ActorCall, patient: str, resource_type: str | None) -
     condition = known.filters.get(resource_type)
     if condition is None:
         condition = known.filters[resource_type] = search_filter(call, patient, known, resource_type)
-    return condition, known.log_basis
+    return Sql(condition.text, list(condition.params)), known.log_basis  # a copy: Sql.add changes it in place
 
 
 def search_filter(call: ActorCall, patient: str, decisions: Decisions, resource_type: str | None = None) -> Sql:
