@@ -37,7 +37,9 @@ class AccessGate:
         self._basis = call.sql if call is not None else policy.basis_expression(principal)
         # A professional on PostgreSQL: decisions cached per client (kaari.access.decisions).
         self._call = call if call is not None and call.facts is not None else None
-        self._row_bases: dict[int, str] = {}
+        # The basis of each resource this gate let the actor read, by type and id: a version's row (vread,
+        # history) has a key of its own table, and takes the basis its resource was read on.
+        self._row_bases: dict[tuple[str, str], str] = {}
         self._patient_bases: dict[str, str] = {}
 
     # -- the log ---------------------------------------------------------------------------------------------
@@ -67,7 +69,7 @@ class AccessGate:
         for stored in resources:  # one loop over plain dicts: a read's one row costs little more than this
             patient = stored.compartment
             if patient:
-                basis = row_bases.get(stored.pk) or patient_bases.get(patient)
+                basis = row_bases.get((stored.resource_type, stored.id)) or patient_bases.get(patient)
                 if basis is None:
                     basis = self._patient_bases_fetch(resources, patient)
                 patients[patient] = None
@@ -100,7 +102,7 @@ class AccessGate:
             dict.fromkeys(
                 s.compartment
                 for s in resources
-                if s.compartment and not row_bases.get(s.pk) and s.compartment not in patient_bases
+                if s.compartment and not row_bases.get((s.resource_type, s.id)) and s.compartment not in patient_bases
             )
         )
         patient_bases.update(dict.fromkeys(missing, ""))
@@ -173,7 +175,7 @@ class AccessGate:
                 patient=stored.compartment,
                 what=what,
             )
-        self._row_bases[stored.pk] = basis
+        self._row_bases[stored.resource_type, stored.id] = basis
 
     def restriction(self, resource_type: str | None, *, patient: str | None = None) -> SqlRestriction | None:
         parts: list[policy.Sql] = []
@@ -187,8 +189,8 @@ class AccessGate:
         condition: policy.Sql | None
         if self._call is not None and patient:
             condition, log_basis = decisions.search_condition(self._call, patient, resource_type)
-            if log_basis is not None:
-                self._patient_bases.setdefault(patient, log_basis)
+            if log_basis is not None and not self._patient_bases.get(patient):
+                self._patient_bases[patient] = log_basis
         else:
             condition = policy.filter_expression(self.principal, patient=patient)
         if condition is not None:
