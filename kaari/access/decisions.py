@@ -28,6 +28,9 @@ from kaari.lib.prepared import prepared_cursor
 
 MAX_AGE = 600.0
 LIMIT = 20_000
+# Search filters kept per cached client, one per type searched (each ~1 kB, as it holds the actor's rule call):
+# at most 20,000 clients x 4 filters, about 80 MB in the worst case; other types' filters are built per search.
+FILTERS_PER_CLIENT = 4
 
 # The client's generation, NULL when nothing the rules read about them has ever changed.
 GENERATION = "(SELECT g.generation FROM access_policy_generation g WHERE g.patient_id = {patient})"
@@ -142,7 +145,9 @@ def search_condition(call: ActorCall, patient: str, resource_type: str | None) -
         known = fetch(call, patient)
     condition = known.filters.get(resource_type)
     if condition is None:
-        condition = known.filters[resource_type] = search_filter(call, patient, known, resource_type)
+        condition = search_filter(call, patient, known, resource_type)
+        if len(known.filters) < FILTERS_PER_CLIENT:
+            known.filters[resource_type] = condition
     return Sql(condition.text, list(condition.params)), known.log_basis  # a copy: Sql.add changes it in place
 
 

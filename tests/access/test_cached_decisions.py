@@ -12,7 +12,9 @@ from django.db import connection
 from django.test import Client
 
 from kaari.access import decisions, policy
+from kaari.access.gate import AccessGate
 from kaari.access.models import EmergencyAccess, PolicyGeneration, User
+from kaari.access.scopes import READ
 from kaari.access.services import system_store
 from kaari.access.tokens import principal_from_token
 from tests.access.personas import World, consent, encounter
@@ -144,3 +146,39 @@ def test_a_search_about_one_client_finds_exactly_what_the_rule_function_admits_f
             assert found == admitted, (persona, patient_id, resource_type)
             checked += 1
     assert checked >= 7 * 15
+
+
+@postgresql_only
+def test_the_cached_filter_for_each_type_and_for_several_types_admits_exactly_what_the_rule_function_admits(
+    world: World,
+):
+    # The gate's own condition, asked as a search engine asks it (one type, or None for several), and asked twice,
+    # so that the second comes from the cache; Patient rows included, which no `patient=` search reaches.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT resource_type FROM fhir_resource WHERE compartment IS NOT NULL")
+        types: list[str | None] = [*sorted(row[0] for row in cursor.fetchall()), None]
+    checked = 0
+    for persona in ("dr_ahonen", "dr_berg", "nurse_ceder", "sw_dahl", "sw_eklund", "pharmacist_fors", "nurse_jokinen"):
+        principal = principal_from_token(world.tokens[persona])
+        call = policy.actor_call(principal)
+        assert call is not None
+        for patient_id in ("aino", "kaisa", "tuuli", "veeti", "maija"):
+            for resource_type in types:
+                of_type = "" if resource_type is None else " AND r.resource_type = %s"
+                base = f"SELECT r.resource_type, r.logical_id FROM fhir_resource r WHERE r.compartment = %s{of_type}"
+                params = [patient_id] if resource_type is None else [patient_id, resource_type]
+                with connection.cursor() as cursor:
+                    cursor.execute(f"{base} AND NOT r.deleted AND {call.sql.text} IS NOT NULL", params)
+                    admitted = set(cursor.fetchall())
+                if resource_type is not None and not principal.scopes.allows(resource_type, READ):
+                    admitted = set()
+                for _ in range(2):
+                    restriction = AccessGate(principal).restriction(resource_type, patient=patient_id)
+                    assert restriction is not None
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            f"{base} AND NOT r.deleted AND ({restriction.sql})", [*params, *restriction.params]
+                        )
+                        assert set(cursor.fetchall()) == admitted, (persona, patient_id, resource_type)
+                checked += 1
+    assert checked == 7 * 5 * len(types)
