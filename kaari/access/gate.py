@@ -65,31 +65,25 @@ class AccessGate:
         scope = self._scope(action)
         scope.operations.append(action)
         row_bases, patient_bases = self._row_bases, self._patient_bases
-        entities, patients, keepers, bases = scope.entities, scope.patients, scope.keepers, scope.bases
+        entities = scope.entities
         for stored in resources:  # one loop over plain dicts: a read's one row costs little more than this
             patient = stored.compartment
             if patient:
                 basis = row_bases.get((stored.resource_type, stored.id)) or patient_bases.get(patient)
                 if basis is None:
                     basis = self._patient_bases_fetch(resources, patient)
-                patients[patient] = None
             else:
                 basis = "system" if self.principal.is_system else "non-client"
-            keeper = stored.keeper
             entities.append(
                 {
                     "what": f"{stored.resource_type}/{stored.id}/_history/{stored.version_id}",
                     "action": action,
                     "patient": patient,
                     "register": stored.register,
-                    "keeper": keeper,
+                    "keeper": stored.keeper,
                     "basis": basis,
                 }
             )
-            if keeper:
-                keepers[keeper] = None
-            if basis:
-                bases[basis] = None
         if query:
             scope.queries.append(query)
         self._flush(scope)
@@ -123,7 +117,7 @@ class AccessGate:
         }
         if reason:
             entity["reason"] = reason
-        scope.entity_add(entity)
+        scope.entities.append(entity)
         self._flush(scope)
 
     def denial_note(self, message: str, *, patient: str | None, what: str) -> NoReturn:

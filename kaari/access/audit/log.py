@@ -34,10 +34,9 @@ class AccessScope:
     request: str = ""
     address: str = ""
     action: str = ""
+    # Each resource disclosed or written, each note and each denial; the entry's clients, keepers and bases are
+    # read from these when it is written.
     entities: list[dict[str, Any]] = field(default_factory=list)
-    patients: dict[str, None] = field(default_factory=dict)
-    keepers: dict[str, None] = field(default_factory=dict)
-    bases: dict[str, None] = field(default_factory=dict)
     queries: list[str] = field(default_factory=list)
     operations: list[str] = field(default_factory=list)
     denials: list[str] = field(default_factory=list)
@@ -49,19 +48,13 @@ class AccessScope:
     def touched(self) -> bool:
         return bool(self.operations or self.denials)
 
-    def entity_add(self, entity: dict[str, Any]) -> None:
-        """A note of an access that did not go through the store (the gate records store rows itself)."""
-        self.entities.append(entity)
-        if entity.get("patient"):
-            self.patients[entity["patient"]] = None
-        if entity.get("basis"):
-            self.bases[entity["basis"]] = None
+    def named(self, key: str) -> list[str]:
+        """The distinct non-empty values the entities give for `key` (patient, keeper, basis), first seen first."""
+        return list(dict.fromkeys(value for entity in self.entities if (value := entity.get(key))))
 
     def denial_add(self, reason: str, *, patient: str | None, what: str) -> None:
         self.denials.append(reason)
         self.entities.append({"what": what, "patient": patient, "denied": reason})
-        if patient:
-            self.patients[patient] = None
         self.outcome = MINOR_FAILURE
         self.outcome_desc = reason
 
@@ -74,8 +67,8 @@ class AccessScope:
 def entry_write(scope: AccessScope) -> int:
     """Store the scope's entry durably (autocommit, or the caller's transaction) and return its id."""
     principal = scope.principal
-    patients = list(scope.patients)
-    keepers = "," + ",".join(scope.keepers) + "," if scope.keepers else ""
+    patients, keepers_named = scope.named("patient"), scope.named("keeper")
+    keepers = "," + ",".join(keepers_named) + "," if keepers_named else ""
     row = (
         connection.ops.adapt_datetimefield_value(datetime.now(UTC)),
         principal.user_id,
@@ -87,7 +80,7 @@ def entry_write(scope: AccessScope) -> int:
         scope.action or "access",
         scope.outcome,
         scope.outcome_desc[:400],
-        ",".join(scope.bases)[:100],
+        ",".join(scope.named("basis"))[:100],
         patients[0] if patients else "",
         keepers[:400],
         json_dumps(scope.entities).decode() if scope.entities else "",
