@@ -21,7 +21,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from kaari.access.policy import PROFESSIONAL_FUNCTION, ActorCall, Sql, _marks, professional_bases
+from kaari.access.policy import (
+    GENERATION_FUNCTION,
+    PROFESSIONAL_FUNCTION,
+    ActorCall,
+    Sql,
+    _marks,
+    professional_bases,
+)
 from kaari.fhir.conventions import REGISTER_HEALTH, REGISTERS
 from kaari.fhir.store import StoredResource
 from kaari.lib.prepared import prepared_cursor
@@ -38,8 +45,7 @@ GENERATION = "(SELECT g.generation FROM access_policy_generation g WHERE g.patie
 ROW_GENERATION = "COALESCE(" + GENERATION.format(patient="r.compartment") + "::text, '-')"
 # A search's guard: the client's generation, -1 for none, from a function (kaari.access.policy) so that the
 # planner has no sub-query of its own to plan on every search (0.03 ms here); run once per query.
-GUARD_FUNCTION = "kaari_policy_generation"
-GUARD = f"(SELECT {GUARD_FUNCTION}(%s))"
+GUARD = f"(SELECT {GENERATION_FUNCTION}(%s))"
 
 Class = tuple[bool, str, bool]  # client-level type, register ('' for client-level types), keeper is the unit
 
@@ -123,15 +129,20 @@ def fetch(call: ActorCall, patient: str) -> Decisions:
     return decisions
 
 
+def _known(call: ActorCall, patient: str, generation: str | None = None) -> Decisions:
+    """The cached decisions about this client while fresh (and made at this generation, when one was read)."""
+    known = _cache.get((call.sql.text, patient))
+    if known is None or not known.fresh() or (generation is not None and known.generation != generation):
+        known = fetch(call, patient)
+    return known
+
+
 def row_basis(call: ActorCall, stored: StoredResource, generation: str) -> str | None:
     """The basis for a row of a client whose query read this generation of them; None: not visible. A register
     no class names is outside every register of the actor's tasks, so such a row is not visible (unless its type
     is client-level)."""
-    patient = stored.compartment
-    assert patient is not None
-    known = _cache.get((call.sql.text, patient))
-    if known is None or known.generation != generation or known.deadline <= time.monotonic():
-        known = fetch(call, patient)
+    assert stored.compartment is not None
+    known = _known(call, stored.compartment, generation)
     if stored.resource_type in call.client_level:
         return known.bases.get((True, "", stored.keeper == call.unit))
     return known.bases.get((False, stored.register or REGISTER_HEALTH, stored.keeper == call.unit))
@@ -140,9 +151,7 @@ def row_basis(call: ActorCall, stored: StoredResource, generation: str) -> str |
 def search_condition(call: ActorCall, patient: str, resource_type: str | None) -> tuple[Sql, str | None]:
     """The filter for a search about this client that reads this resource type (None: several), and the basis the
     access log names for the client's rows; its own query checks the generation (`search_filter`)."""
-    known = _cache.get((call.sql.text, patient))
-    if known is None or known.deadline <= time.monotonic():
-        known = fetch(call, patient)
+    known = _known(call, patient)
     condition = known.filters.get(resource_type)
     if condition is None:
         condition = search_filter(call, patient, known, resource_type)

@@ -267,6 +267,8 @@ def postgres_functions_sql() -> list[str]:
 # The tables the professional's rules read about a client; a change to any of them gives the client a new
 # generation (access_policy_generation), drawn from a sequence so that no number returns after a rollback.
 GENERATION_TABLES = ("access_consent_rule", "access_care_relationship", "access_emergency")
+# A client's generation, -1 for none: the guard of a search that uses cached decisions (kaari.access.decisions).
+GENERATION_FUNCTION = "kaari_policy_generation"
 
 
 def _generation_triggers_sql() -> list[str]:
@@ -279,8 +281,7 @@ def _generation_triggers_sql() -> list[str]:
 
     statements = [
         "CREATE SEQUENCE IF NOT EXISTS access_policy_generation_seq",
-        # A client's generation, -1 for none: the guard of a search that uses cached decisions (kaari.access.decisions).
-        "CREATE OR REPLACE FUNCTION kaari_policy_generation(p_patient text) RETURNS bigint LANGUAGE plpgsql STABLE"
+        f"CREATE OR REPLACE FUNCTION {GENERATION_FUNCTION}(p_patient text) RETURNS bigint LANGUAGE plpgsql STABLE"
         " AS $kaari$ BEGIN RETURN COALESCE((SELECT g.generation FROM access_policy_generation g"
         " WHERE g.patient_id = p_patient), -1); END $kaari$",
         "CREATE OR REPLACE FUNCTION kaari_policy_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $kaari$"
